@@ -1,0 +1,18 @@
+//! Typed values of the grid-governance domain. Requests and files become these at the edge; the
+//! engine and the stores never see a raw string they would have to check again.
+
+mod code;
+mod crs;
+mod kind;
+mod layer;
+mod level;
+mod lonlat;
+mod records;
+
+pub use code::{Code, CodeError};
+pub use crs::Crs;
+pub use kind::StationKind;
+pub use layer::Layer;
+pub use level::Level;
+pub use lonlat::{CoordError, LonLat};
+pub use records::{Area, Building, Household, Properties, Station};

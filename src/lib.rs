@@ -1,0 +1,4 @@
+//! gridmap: governance areas, buildings, households and stations as geometries, answered from
+//! in-memory R-trees.
+pub mod domain;
+pub mod store;
