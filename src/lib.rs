@@ -1,4 +1,20 @@
-//! gridmap: governance areas, buildings, households and stations as geometries, answered from
-//! in-memory R-trees.
+//! gridmap: governance areas (county → township → community → grid → red house-yard), buildings,
+//! households and stations stored as geometries, answered from in-memory R-trees.
+//!
+//! How a request travels: [`http`] parses it into typed [`domain`] values (a WGS 84 [`domain::LonLat`]
+//! converted at the edge from GCJ-02/BD-09 where asked), takes the current [`index::Index`] snapshot
+//! from [`state::AppState`], asks it (point-in-polygon for *locate*, a geodesic k-nearest search for
+//! *nearest*), and serialises the answer. Writes ([`import`]) are checked whole, written by a
+//! [`store::Store`] (SQLite or PostGIS) in one transaction, and a fresh snapshot is swapped in.
+//!
+//! The arrows point one way: `http`/`cli` → `state` → `index`/`store`/`import` → `domain`.
+
+pub mod cli;
+pub mod config;
 pub mod domain;
+pub mod export;
+pub mod http;
+pub mod import;
+pub mod index;
+pub mod state;
 pub mod store;

@@ -1,1 +1,25 @@
-fn main() {}
+//! The `gridmap` binary: parse the command line, start logging, run.
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = gridmap::config::Cli::parse();
+    // The server logs what it does; one-shot commands speak only when something is wrong.
+    let default_filter = match cli.command {
+        gridmap::config::Command::Serve(_) => "gridmap=info,tower_http=info",
+        _ => "gridmap=warn",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)))
+        .with_writer(std::io::stderr)
+        .init();
+    match gridmap::cli::run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

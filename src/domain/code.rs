@@ -34,7 +34,10 @@ impl Code {
         if n > Self::MAX_LEN {
             return Err(CodeError::TooLong(n));
         }
-        if !s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        {
             let shown: String = s.chars().take(Self::MAX_LEN).collect();
             return Err(CodeError::BadChar(shown));
         }
@@ -79,7 +82,10 @@ mod tests {
     fn parses_statistical_codes_and_rejects_the_rest() {
         assert_eq!(Code::parse(" 420624103201 ").unwrap().as_str(), "420624103201");
         assert_eq!(Code::parse(""), Err(CodeError::Empty));
-        assert!(matches!(Code::parse("a'; drop table areas"), Err(CodeError::BadChar(_))));
+        assert!(matches!(
+            Code::parse("a'; drop table areas"),
+            Err(CodeError::BadChar(_))
+        ));
         assert!(matches!(Code::parse(&"9".repeat(65)), Err(CodeError::TooLong(65))));
     }
 }

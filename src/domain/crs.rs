@@ -114,6 +114,9 @@ mod tests {
 
     #[test]
     fn swapped_input_is_reported_before_conversion() {
-        assert!(matches!(Crs::Gcj02.to_wgs84(31.6, 111.9), Err(CoordError::Swapped { .. })));
+        assert!(matches!(
+            Crs::Gcj02.to_wgs84(31.6, 111.9),
+            Err(CoordError::Swapped { .. })
+        ));
     }
 }

@@ -103,9 +103,15 @@ mod tests {
     #[test]
     fn rejects_out_of_range_and_non_finite() {
         assert!(matches!(LonLat::new(0.0, 91.0), Err(CoordError::LatOutOfRange { .. })));
-        assert!(matches!(LonLat::new(-181.0, 0.0), Err(CoordError::LonOutOfRange { .. })));
+        assert!(matches!(
+            LonLat::new(-181.0, 0.0),
+            Err(CoordError::LonOutOfRange { .. })
+        ));
         assert!(matches!(LonLat::new(f64::NAN, 0.0), Err(CoordError::NotFinite { .. })));
-        assert!(matches!(LonLat::new(0.0, f64::INFINITY), Err(CoordError::NotFinite { .. })));
+        assert!(matches!(
+            LonLat::new(0.0, f64::INFINITY),
+            Err(CoordError::NotFinite { .. })
+        ));
     }
 
     #[test]

@@ -31,7 +31,11 @@ pub enum StoreError {
     },
     /// A stored row that cannot be turned back into a feature (corrupt geometry, bad code).
     #[error("stored {layer} feature {code:?} is unreadable: {reason}")]
-    Corrupt { layer: &'static str, code: String, reason: String },
+    Corrupt {
+        layer: &'static str,
+        code: String,
+        reason: String,
+    },
     /// A write refused by a constraint (unique code, parent link); nothing was written.
     #[error("{0}")]
     Constraint(String),

@@ -139,7 +139,10 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact_url("postgres://gm:secret@db:5432/gm"), "postgres://gm:***@db:5432/gm");
+        assert_eq!(
+            redact_url("postgres://gm:secret@db:5432/gm"),
+            "postgres://gm:***@db:5432/gm"
+        );
         assert_eq!(redact_url("postgres://gm@db/gm"), "postgres://gm@db/gm");
         assert_eq!(redact_url("sqlite://data/gridmap.db"), "sqlite://data/gridmap.db");
     }

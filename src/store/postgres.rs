@@ -10,9 +10,10 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let pool = sqlx::PgPool::connect(url)
-            .await
-            .map_err(|source| StoreError::Connect { url: super::redact_url(url), source })?;
+        let pool = sqlx::PgPool::connect(url).await.map_err(|source| StoreError::Connect {
+            url: super::redact_url(url),
+            source,
+        })?;
         Ok(Self { pool })
     }
 }

@@ -60,7 +60,11 @@ pub struct StationRow {
 }
 
 fn corrupt<'a>(layer: &'static str, code: &'a str) -> impl Fn(String) -> StoreError + 'a {
-    move |reason| StoreError::Corrupt { layer, code: code.to_owned(), reason }
+    move |reason| StoreError::Corrupt {
+        layer,
+        code: code.to_owned(),
+        reason,
+    }
 }
 
 fn code(layer: &'static str, s: &str) -> Result<Code, StoreError> {
@@ -149,8 +153,7 @@ impl TryFrom<StationRow> for Station {
         const L: &str = "stations";
         Ok(Station {
             kind: StationKind::parse(&r.kind).map_err(corrupt(L, &r.code))?,
-            services: serde_json::from_str(&r.services)
-                .map_err(|e| corrupt(L, &r.code)(format!("services: {e}")))?,
+            services: serde_json::from_str(&r.services).map_err(|e| corrupt(L, &r.code)(format!("services: {e}")))?,
             properties: properties(L, &r.code, &r.properties)?,
             location: point(L, &r.code, &r.geom)?,
             name: r.name,

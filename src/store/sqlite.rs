@@ -21,25 +21,36 @@ impl SqliteStore {
     /// Opens `sqlite://PATH` (creating the file and its folder if missing) and migrates it.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(|source| StoreError::Connect { url: url.to_owned(), source })?
+            .map_err(|source| StoreError::Connect {
+                url: url.to_owned(),
+                source,
+            })?
             .create_if_missing(true)
             .foreign_keys(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(std::time::Duration::from_secs(30));
         if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.display().to_string(),
+                source,
+            })?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await
-            .map_err(|source| StoreError::Connect { url: url.to_owned(), source })?;
+            .map_err(|source| StoreError::Connect {
+                url: url.to_owned(),
+                source,
+            })?;
         sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
-            .map_err(|source| StoreError::Migrate { backend: "sqlite", source })?;
+            .map_err(|source| StoreError::Migrate {
+                backend: "sqlite",
+                source,
+            })?;
         Ok(Self { pool })
     }
 
@@ -108,7 +119,11 @@ impl SqliteStore {
         Ok(summary)
     }
 
-    async fn upsert_households(tx: &mut Tx<'_>, households: &[Household], now: &str) -> Result<UpsertSummary, StoreError> {
+    async fn upsert_households(
+        tx: &mut Tx<'_>,
+        households: &[Household],
+        now: &str,
+    ) -> Result<UpsertSummary, StoreError> {
         let mut summary = UpsertSummary::default();
         for h in households {
             let existed = Self::exists(tx, "SELECT 1 FROM households WHERE code = ?", h.code.as_str()).await?;
@@ -248,7 +263,11 @@ impl Store for SqliteStore {
 
     async fn upsert(&self, batch: &Batch) -> Result<UpsertSummary, StoreError> {
         let now = chrono::Utc::now().to_rfc3339();
-        let mut tx = self.pool.begin().await.map_err(StoreError::query("starting a transaction"))?;
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(StoreError::query("starting a transaction"))?;
         let summary = match batch {
             Batch::Areas(v) => Self::upsert_areas(&mut tx, v, &now).await?,
             Batch::Buildings(v) => Self::upsert_buildings(&mut tx, v, &now).await?,

@@ -1,0 +1,38 @@
+//! `gridmap export`.
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use super::open_store;
+use crate::config::{ExportArgs, Format};
+use crate::domain::Layer;
+use crate::export::{write_csv, write_geojson};
+use crate::index::Dataset;
+
+pub async fn run(database: &str, args: ExportArgs) -> anyhow::Result<()> {
+    let store = open_store(database).await?;
+    let mut data = Dataset::default();
+    match args.layer {
+        Layer::Areas => data.areas = store.load_areas().await?.into(),
+        Layer::Buildings => data.buildings = store.load_buildings().await?.into(),
+        Layer::Households => data.households = store.load_households().await?.into(),
+        Layer::Stations => data.stations = store.load_stations().await?.into(),
+    }
+    store.close().await;
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let n = match args.format {
+        Format::Geojson => write_geojson(&data, args.layer, &mut out)?,
+        Format::Csv => write_csv(&data, args.layer, &mut out)?,
+    };
+    out.flush().context("writing the export")?;
+    if let Some(path) = &args.output {
+        eprintln!("exported {n} {} to {}", args.layer, path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! The command line: one clap structure, flags with environment fallbacks. The only place that
+//! reads the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::domain::{Crs, Layer};
+
+/// The embedded store used when no `--database` is given.
+pub const DEFAULT_DATABASE: &str = "sqlite://data/gridmap.db";
+
+/// gridmap — grid governance maps: which grid is this point in, what is the nearest station.
+#[derive(Debug, Parser)]
+#[command(name = "gridmap", version, about)]
+pub struct Cli {
+    /// Where the data lives: `sqlite://PATH` (embedded) or `postgres://USER:PASS@HOST/DB` (PostGIS).
+    #[arg(long, env = "DATABASE_URL", global = true, default_value = DEFAULT_DATABASE, hide_env_values = true)]
+    pub database: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the web app.
+    Serve(ServeArgs),
+    /// Import GeoJSON (or CSV with lon,lat columns for point layers); all or nothing.
+    Import(ImportArgs),
+    /// Export a layer as GeoJSON or CSV, in the form `import` reads.
+    Export(ExportArgs),
+    /// The demo data set.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GRIDMAP_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Do not load the demo data into an empty default store.
+    #[arg(long)]
+    pub no_demo: bool,
+    /// Folder holding the demo GeoJSON files.
+    #[arg(long, env = "GRIDMAP_GEODATA", default_value = "geodata")]
+    pub geodata: PathBuf,
+    /// Seconds between checks for writes made by other processes (e.g. `gridmap import`).
+    #[arg(long, env = "GRIDMAP_REFRESH_SECS", default_value_t = 2)]
+    pub refresh_secs: u64,
+    /// Most points accepted by one `POST /api/v1/locate`.
+    #[arg(long, env = "GRIDMAP_MAX_BATCH_POINTS", default_value_t = 200_000)]
+    pub max_batch_points: usize,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Which layer the files hold.
+    #[arg(long, value_enum)]
+    pub layer: Layer,
+    /// The datum of the files' coordinates; converted to WGS 84 on the way in.
+    #[arg(long, value_enum, default_value = "wgs84")]
+    pub crs: CrsArg,
+    /// GeoJSON FeatureCollection files, or `.csv` files with lon,lat columns (point layers).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub layer: Layer,
+    #[arg(long, value_enum, default_value = "geojson")]
+    pub format: Format,
+    /// Write here instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Regenerate the demo files from the real source data (deterministic).
+    Generate {
+        #[arg(long, default_value = "geodata/source")]
+        source: PathBuf,
+        #[arg(long, default_value = "geodata")]
+        out: PathBuf,
+    },
+    /// Import the demo files into the store named by `--database`.
+    Load {
+        #[arg(long, default_value = "geodata")]
+        geodata: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CrsArg {
+    Wgs84,
+    Gcj02,
+    Bd09,
+}
+
+impl From<CrsArg> for Crs {
+    fn from(c: CrsArg) -> Self {
+        match c {
+            CrsArg::Wgs84 => Crs::Wgs84,
+            CrsArg::Gcj02 => Crs::Gcj02,
+            CrsArg::Bd09 => Crs::Bd09,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Geojson,
+    Csv,
+}

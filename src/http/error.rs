@@ -1,0 +1,116 @@
+//! The one place errors become HTTP answers: `{"error": {"code", "message", "details"?}}`.
+//!
+//! Client mistakes say what and where. Internal failures are logged with their cause and answered
+//! with a generic message: no SQL, paths or stack traces reach the client.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::domain::CoordError;
+use crate::import::ImportError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is wrong; `code` is a machine word such as `invalid_parameter`.
+    #[error("{message}")]
+    BadRequest {
+        code: &'static str,
+        message: String,
+        details: Option<Value>,
+    },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The store cannot be reached; reads from the index still work.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad(code: &'static str, message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    pub fn invalid_parameter(message: impl Into<String>) -> Self {
+        Self::bad("invalid_parameter", message)
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.parts();
+        let message = match &self {
+            Self::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                "internal error; the cause has been logged".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let mut error = json!({"code": code, "message": message});
+        if let Self::BadRequest { details: Some(d), .. } = &self {
+            error["details"] = d.clone();
+        }
+        (status, Json(json!({ "error": error }))).into_response()
+    }
+}
+
+impl From<CoordError> for ApiError {
+    fn from(e: CoordError) -> Self {
+        Self::bad("invalid_coordinate", e.to_string())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Constraint(m) => Self::bad("constraint_violation", m),
+            e if e.is_unavailable() => {
+                tracing::warn!(error = %e, "store unavailable");
+                Self::Unavailable("the database cannot be reached; nothing was changed".into())
+            }
+            e => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<ImportError> for ApiError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Store(s) => s.into(),
+            ImportError::Features { problems, total } => Self::BadRequest {
+                code: "invalid_features",
+                message: ImportError::Features {
+                    problems: problems.clone(),
+                    total,
+                }
+                .to_string(),
+                details: Some(json!({ "problems": problems, "total": total })),
+            },
+            e @ ImportError::Malformed { .. } => Self::bad("invalid_geojson", e.to_string()),
+            ImportError::Io { .. } => Self::Internal(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! GeoJSON geometry to checked WGS 84 geometry: positions in range and not swapped, converted from
+//! GCJ-02/BD-09 where the file is in those, rings closed, polygons valid (no self-intersection),
+//! exterior rings counter-clockwise and holes clockwise (RFC 7946), whatever the file's winding.
+
+use geo::orient::{Direction, Orient};
+use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon, Validation};
+use geojson::{GeometryValue, Position};
+
+use crate::domain::{Crs, LonLat};
+
+/// A point geometry, as a WGS 84 position.
+pub fn point(value: &GeometryValue, crs: Crs) -> Result<LonLat, String> {
+    match value {
+        GeometryValue::Point { coordinates } => position(coordinates, crs, "the point"),
+        other => Err(format!("geometry must be a Point, found {}", type_name(other))),
+    }
+}
+
+/// A Polygon or MultiPolygon, as a valid multipolygon.
+pub fn polygonal(value: &GeometryValue, crs: Crs) -> Result<MultiPolygon<f64>, String> {
+    let polygons = match value {
+        GeometryValue::Polygon { coordinates } => vec![polygon(coordinates, crs, None)?],
+        GeometryValue::MultiPolygon { coordinates } => coordinates
+            .iter()
+            .enumerate()
+            .map(|(i, p)| polygon(p, crs, Some(i)))
+            .collect::<Result<Vec<_>, _>>()?,
+        other => {
+            return Err(format!(
+                "geometry must be a Polygon or MultiPolygon, found {}",
+                type_name(other)
+            ));
+        }
+    };
+    if polygons.is_empty() {
+        return Err("the MultiPolygon has no polygons".into());
+    }
+    let mp = MultiPolygon::new(polygons).orient(Direction::Default);
+    if let Some(problem) = mp.validation_errors().into_iter().next() {
+        return Err(format!("invalid MultiPolygon: {problem}"));
+    }
+    Ok(mp)
+}
+
+/// A building: Point, Polygon or MultiPolygon.
+pub fn building(value: &GeometryValue, crs: Crs) -> Result<Geometry<f64>, String> {
+    match value {
+        GeometryValue::Point { .. } => Ok(Geometry::Point(point(value, crs)?.to_point())),
+        GeometryValue::Polygon { .. } => {
+            let mut mp = polygonal(value, crs)?;
+            Ok(Geometry::Polygon(mp.0.remove(0)))
+        }
+        GeometryValue::MultiPolygon { .. } => Ok(Geometry::MultiPolygon(polygonal(value, crs)?)),
+        other => Err(format!(
+            "geometry must be a Point, Polygon or MultiPolygon, found {}",
+            type_name(other)
+        )),
+    }
+}
+
+pub fn type_name(value: &GeometryValue) -> &'static str {
+    match value {
+        GeometryValue::Point { .. } => "Point",
+        GeometryValue::MultiPoint { .. } => "MultiPoint",
+        GeometryValue::LineString { .. } => "LineString",
+        GeometryValue::MultiLineString { .. } => "MultiLineString",
+        GeometryValue::Polygon { .. } => "Polygon",
+        GeometryValue::MultiPolygon { .. } => "MultiPolygon",
+        GeometryValue::GeometryCollection { .. } => "GeometryCollection",
+    }
+}
+
+fn position(p: &Position, crs: Crs, what: &str) -> Result<LonLat, String> {
+    let s = p.as_slice();
+    if s.len() < 2 {
+        return Err(format!(
+            "{what} has {} number(s); a position needs longitude and latitude",
+            s.len()
+        ));
+    }
+    crs.to_wgs84(s[0], s[1]).map_err(|e| format!("{what}: {e}"))
+}
+
+fn polygon(rings: &[Vec<Position>], crs: Crs, part: Option<usize>) -> Result<Polygon<f64>, String> {
+    let where_ = |ring: usize| match (part, ring) {
+        (None, 0) => "the exterior ring".to_owned(),
+        (None, r) => format!("hole {r}"),
+        (Some(p), 0) => format!("the exterior ring of polygon {p}"),
+        (Some(p), r) => format!("hole {r} of polygon {p}"),
+    };
+    if rings.is_empty() {
+        return Err("the polygon has no rings".into());
+    }
+    let mut out = Vec::with_capacity(rings.len());
+    for (r, ring) in rings.iter().enumerate() {
+        let ring_name = where_(r);
+        if ring.len() < 4 {
+            return Err(format!(
+                "{ring_name} has {} positions; a ring needs at least 4 (closed)",
+                ring.len()
+            ));
+        }
+        let coords = ring
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                position(p, crs, &format!("position {i} of {ring_name}")).map(|ll| Coord {
+                    x: ll.lon(),
+                    y: ll.lat(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let (first, last) = (ring[0].as_slice(), ring[ring.len() - 1].as_slice());
+        if first[..2] != last[..2] {
+            return Err(format!(
+                "{ring_name} is not closed: it starts at {},{} and ends at {},{}",
+                first[0], first[1], last[0], last[1]
+            ));
+        }
+        let ls = LineString::new(coords);
+        if let Some(at) = self_intersection(&ls) {
+            return Err(format!(
+                "{ring_name} intersects itself near {:.7},{:.7}",
+                at.x(),
+                at.y()
+            ));
+        }
+        out.push(ls);
+    }
+    let exterior = out.remove(0);
+    Ok(Polygon::new(exterior, out))
+}
+
+/// Where a ring crosses or touches itself (other than consecutive edges meeting), if it does.
+/// An R-tree of edge boxes keeps this near O(n log n) for county-sized rings.
+fn self_intersection(ring: &LineString<f64>) -> Option<Point<f64>> {
+    use geo::line_intersection::{LineIntersection, line_intersection};
+    use rstar::RTree;
+    use rstar::primitives::{GeomWithData, Rectangle};
+
+    let lines: Vec<geo::Line<f64>> = ring.lines().collect();
+    let n = lines.len();
+    let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| GeomWithData::new(Rectangle::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]), i))
+        .collect();
+    let tree = RTree::bulk_load(boxes);
+    for (i, a) in lines.iter().enumerate() {
+        let env = rstar::AABB::from_corners([a.start.x, a.start.y], [a.end.x, a.end.y]);
+        for hit in tree.locate_in_envelope_intersecting(&env) {
+            let j = hit.data;
+            // Each pair once; neighbours (including last–first, which close the ring) share a vertex.
+            if j <= i || j == i + 1 || (i == 0 && j == n - 1) {
+                continue;
+            }
+            match line_intersection(*a, lines[j]) {
+                Some(LineIntersection::SinglePoint { intersection, .. }) => return Some(intersection.into()),
+                Some(LineIntersection::Collinear { intersection }) => return Some(intersection.start.into()),
+                None => {}
+            }
+        }
+    }
+    // Zero-length edges (repeated points) slip through the pairwise test; geo's validation catches
+    // the remaining degenerate cases.
+    let poly = Polygon::new(ring.clone(), vec![]);
+    if poly.is_valid() {
+        None
+    } else {
+        ring.0.first().map(|c| Point::from(*c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(json: &str) -> GeometryValue {
+        serde_json::from_str::<geojson::Geometry>(json).unwrap().value
+    }
+
+    #[test]
+    fn accepts_either_winding_and_orients_rfc7946() {
+        use geo::Winding;
+        let cw = value(r#"{"type":"Polygon","coordinates":[[[112,31],[112,32],[113,32],[113,31],[112,31]]]}"#);
+        let mp = polygonal(&cw, Crs::Wgs84).unwrap();
+        assert!(mp.0[0].exterior().is_ccw());
+    }
+
+    #[test]
+    fn rejects_unclosed_rings_and_says_where() {
+        let v = value(r#"{"type":"Polygon","coordinates":[[[112,31],[113,31],[113,32],[112,32],[112.5,31.5]]]}"#);
+        let e = polygonal(&v, Crs::Wgs84).unwrap_err();
+        assert!(e.contains("not closed"), "{e}");
+    }
+
+    #[test]
+    fn rejects_bow_ties_with_the_crossing_point() {
+        let v = value(r#"{"type":"Polygon","coordinates":[[[112,31],[113,32],[113,31],[112,32],[112,31]]]}"#);
+        let e = polygonal(&v, Crs::Wgs84).unwrap_err();
+        assert!(e.contains("intersects itself near 112.5000000,31.5000000"), "{e}");
+    }
+
+    #[test]
+    fn rejects_swapped_positions_naming_the_position() {
+        let v = value(r#"{"type":"Polygon","coordinates":[[[112,31],[113,31],[32,113],[112,32],[112,31]]]}"#);
+        let e = polygonal(&v, Crs::Wgs84).unwrap_err();
+        assert!(
+            e.contains("position 2 of the exterior ring") && e.contains("swapped"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn converts_gcj02_points() {
+        let v = value(r#"{"type":"Point","coordinates":[111.936,31.598]}"#);
+        let p = point(&v, Crs::Gcj02).unwrap();
+        assert!(p.lon() < 111.936 && p.lat() > 31.598, "{p}");
+    }
+
+    #[test]
+    fn wrong_types_are_named() {
+        let v = value(r#"{"type":"LineString","coordinates":[[112,31],[113,31]]}"#);
+        assert_eq!(
+            point(&v, Crs::Wgs84).unwrap_err(),
+            "geometry must be a Point, found LineString"
+        );
+    }
+}

@@ -1,0 +1,282 @@
+//! Reading GeoJSON and CSV files into checked batches, all-or-nothing.
+//!
+//! Pipeline: parse the file(s) → turn every feature into a domain record, collecting every problem
+//! with its file, index and code → check references against what is stored (parents one level up,
+//! buildings, center households) → only then hand one batch to the store, which writes it in one
+//! transaction. A single bad feature stops the whole import before anything is written.
+
+mod error;
+mod features;
+mod geometry;
+mod props;
+mod references;
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+pub use error::{FeatureProblem, ImportError, Problems};
+pub use features::TIERS;
+pub use references::check_references;
+
+use crate::domain::{Crs, Layer, Properties};
+use crate::store::Batch;
+use features::Source;
+use props::Props;
+
+/// A file to import: a name for messages and its bytes.
+pub struct InputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Parsed and checked features of one layer, with where each came from.
+pub struct Parsed {
+    pub batch: Batch,
+    /// `(file, index)` of each record in `batch`, in the same order.
+    pub origins: Vec<(String, usize)>,
+}
+
+/// Parses every file (GeoJSON, or CSV for point layers when the name ends in `.csv`) into one batch.
+/// `progress` is called with the number of features read so far.
+pub fn parse_files(
+    layer: Layer,
+    crs: Crs,
+    files: &[InputFile],
+    progress: &mut dyn FnMut(usize),
+) -> Result<Parsed, ImportError> {
+    let mut problems = Problems::default();
+    let mut records = Records::new(layer);
+    let mut origins = Vec::new();
+    let mut seen: HashMap<String, (String, usize)> = HashMap::new();
+    for file in files {
+        let features = if file.name.to_ascii_lowercase().ends_with(".csv") {
+            read_csv(layer, crs, file, &mut problems)?
+        } else {
+            read_geojson(file)?
+        };
+        for (index, item) in features.into_iter().enumerate() {
+            progress(origins.len() + 1);
+            let (props, result) = match item {
+                Item::GeoJson(raw) => parse_feature(layer, crs, &raw),
+                Item::Csv(props, point) => {
+                    let code = Props::new(props.clone()).peek_code();
+                    (code, records.build(layer, Props::new(props), &Source::Point(point)))
+                }
+            };
+            match result {
+                Err(reason) => problems.push(&file.name, index, props.as_deref(), reason),
+                Ok(record) => {
+                    let code = record.code().to_owned();
+                    if let Some((f, i)) = seen.get(&code) {
+                        problems.push(
+                            &file.name,
+                            index,
+                            Some(&code),
+                            format!("code {code} already used by {f}: feature {i}"),
+                        );
+                    } else {
+                        seen.insert(code, (file.name.clone(), index));
+                        records.push(record);
+                        origins.push((file.name.clone(), index));
+                    }
+                }
+            }
+        }
+    }
+    problems.into_result()?;
+    Ok(Parsed {
+        batch: records.into_batch(),
+        origins,
+    })
+}
+
+/// A feature waiting to be turned into a record.
+enum Item {
+    GeoJson(Box<RawValue>),
+    Csv(Properties, crate::domain::LonLat),
+}
+
+#[derive(Deserialize)]
+struct Collection {
+    #[serde(rename = "type")]
+    kind: String,
+    features: Option<Vec<Box<RawValue>>>,
+    crs: Option<serde_json::Value>,
+}
+
+/// Names of the CRS a legacy GeoJSON `crs` member may carry that gridmap reads as WGS 84.
+const WGS84_NAMES: [&str; 5] = ["CRS84", "EPSG:4326", "EPSG::4326", "EPSG:4490", "EPSG::4490"];
+
+fn read_geojson(file: &InputFile) -> Result<Vec<Item>, ImportError> {
+    let malformed = |reason: String| ImportError::Malformed {
+        file: file.name.clone(),
+        reason,
+    };
+    let collection: Collection = serde_json::from_slice(&file.bytes).map_err(|e| {
+        malformed(format!(
+            "not valid GeoJSON: {e} (a FeatureCollection object is expected)"
+        ))
+    })?;
+    if let Some(crs) = &collection.crs {
+        let name = crs
+            .pointer("/properties/name")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        if !WGS84_NAMES.iter().any(|w| name.ends_with(w)) {
+            return Err(malformed(format!(
+                "the file declares crs {crs}; gridmap reads WGS 84 longitude/latitude (RFC 7946), or GCJ-02/BD-09 with --crs"
+            )));
+        }
+    }
+    match collection.kind.as_str() {
+        "FeatureCollection" => Ok(collection
+            .features
+            .ok_or_else(|| malformed("the FeatureCollection has no \"features\" array".into()))?
+            .into_iter()
+            .map(Item::GeoJson)
+            .collect()),
+        "Feature" => {
+            let raw = RawValue::from_string(String::from_utf8_lossy(&file.bytes).into_owned())
+                .map_err(|e| malformed(e.to_string()))?;
+            Ok(vec![Item::GeoJson(raw)])
+        }
+        other => Err(malformed(format!(
+            "expected a FeatureCollection, found a {other:?} object"
+        ))),
+    }
+}
+
+/// One GeoJSON feature to a record; returns the code (if readable) for messages.
+fn parse_feature(layer: Layer, crs: Crs, raw: &RawValue) -> (Option<String>, Result<Record, String>) {
+    let feature: geojson::Feature = match serde_json::from_str(raw.get()) {
+        Ok(f) => f,
+        Err(e) => return (None, Err(format!("not a GeoJSON Feature: {e}"))),
+    };
+    let mut map = feature.properties.unwrap_or_default();
+    // A feature `id` stands in for a missing `code`.
+    if !map.contains_key("code") {
+        match feature.id {
+            Some(geojson::feature::Id::String(s)) => {
+                map.insert("code".into(), s.into());
+            }
+            Some(geojson::feature::Id::Number(n)) => {
+                map.insert("code".into(), n.to_string().into());
+            }
+            None => {}
+        }
+    }
+    let props = Props::new(map);
+    let code = props.peek_code();
+    let source = Source::GeoJson(feature.geometry.as_ref().map(|g| &g.value), crs);
+    (code, Records::new(layer).build(layer, props, &source))
+}
+
+fn read_csv(layer: Layer, crs: Crs, file: &InputFile, problems: &mut Problems) -> Result<Vec<Item>, ImportError> {
+    let malformed = |reason: String| ImportError::Malformed {
+        file: file.name.clone(),
+        reason,
+    };
+    if !layer.is_point_layer() && layer != Layer::Buildings {
+        return Err(malformed(format!(
+            "{layer} need polygon geometry; import them as GeoJSON"
+        )));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(file.bytes.as_slice());
+    let headers = reader
+        .headers()
+        .map_err(|e| malformed(format!("cannot read the header row: {e}")))?
+        .clone();
+    let find = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+    };
+    let (Some(lon_col), Some(lat_col)) = (find(&["lon", "lng", "longitude"]), find(&["lat", "latitude"])) else {
+        return Err(malformed("a CSV needs 'lon' and 'lat' columns".into()));
+    };
+    let mut items = Vec::new();
+    for (index, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| malformed(format!("row {}: {e}", index + 1)))?;
+        let mut props = Properties::new();
+        for (i, value) in row.iter().enumerate() {
+            if i != lon_col && i != lat_col && !value.is_empty() {
+                props.insert(headers[i].to_owned(), value.into());
+            }
+        }
+        let code = Props::new(props.clone()).peek_code();
+        let number = |col: usize, name: &str| {
+            row[col]
+                .parse::<f64>()
+                .map_err(|_| format!("column '{name}' must be a number, got {:?}", &row[col]))
+        };
+        match number(lon_col, "lon").and_then(|lon| Ok((lon, number(lat_col, "lat")?))) {
+            Err(reason) => problems.push(&file.name, index, code.as_deref(), reason),
+            Ok((lon, lat)) => match crs.to_wgs84(lon, lat) {
+                Ok(p) => items.push(Item::Csv(props, p)),
+                Err(e) => problems.push(&file.name, index, code.as_deref(), e.to_string()),
+            },
+        }
+    }
+    Ok(items)
+}
+
+/// A record of any layer, while a batch is being assembled.
+enum Record {
+    Area(crate::domain::Area),
+    Building(crate::domain::Building),
+    Household(crate::domain::Household),
+    Station(crate::domain::Station),
+}
+
+impl Record {
+    fn code(&self) -> &str {
+        match self {
+            Record::Area(a) => a.code.as_str(),
+            Record::Building(b) => b.code.as_str(),
+            Record::Household(h) => h.code.as_str(),
+            Record::Station(s) => s.code.as_str(),
+        }
+    }
+}
+
+/// A batch being filled, one layer.
+struct Records(Batch);
+
+impl Records {
+    fn new(layer: Layer) -> Self {
+        Self(match layer {
+            Layer::Areas => Batch::Areas(Vec::new()),
+            Layer::Buildings => Batch::Buildings(Vec::new()),
+            Layer::Households => Batch::Households(Vec::new()),
+            Layer::Stations => Batch::Stations(Vec::new()),
+        })
+    }
+
+    fn build(&self, layer: Layer, props: Props, src: &Source<'_>) -> Result<Record, String> {
+        Ok(match layer {
+            Layer::Areas => Record::Area(features::area(props, src)?),
+            Layer::Buildings => Record::Building(features::building(props, src)?),
+            Layer::Households => Record::Household(features::household(props, src)?),
+            Layer::Stations => Record::Station(features::station(props, src)?),
+        })
+    }
+
+    fn push(&mut self, r: Record) {
+        match (&mut self.0, r) {
+            (Batch::Areas(v), Record::Area(a)) => v.push(a),
+            (Batch::Buildings(v), Record::Building(b)) => v.push(b),
+            (Batch::Households(v), Record::Household(h)) => v.push(h),
+            (Batch::Stations(v), Record::Station(s)) => v.push(s),
+            // `build` only makes records of the batch's layer.
+            _ => {}
+        }
+    }
+
+    fn into_batch(self) -> Batch {
+        self.0
+    }
+}

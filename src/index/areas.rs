@@ -1,0 +1,233 @@
+//! Areas of all five levels in an R-tree of their parts' bounding boxes, for *which area contains
+//! this point* at every level at once. Coordinates are WGS 84 degrees.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use geo::Coord;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+use super::chain::Chain;
+use super::pip::PreparedMultiPolygon;
+use crate::domain::{Area, Code, Level, LonLat};
+
+type PartBox = GeomWithData<Rectangle<[f64; 2]>, (u32, u32)>;
+
+/// The area layer prepared for point location.
+pub struct AreaIndex {
+    /// Sorted by code, so "the lowest index" is "the lowest code" wherever a tie is broken.
+    areas: Arc<Vec<Area>>,
+    shapes: Vec<PreparedMultiPolygon>,
+    by_code: HashMap<Code, u32>,
+    parent: Vec<Option<u32>>,
+    children: Vec<Vec<u32>>,
+    tree: RTree<PartBox>,
+}
+
+impl AreaIndex {
+    /// Builds the index; `areas` must be sorted by code (the stores load them so).
+    pub fn new(areas: Arc<Vec<Area>>) -> Self {
+        let shapes: Vec<PreparedMultiPolygon> = areas.iter().map(|a| PreparedMultiPolygon::new(&a.geometry)).collect();
+        let by_code: HashMap<Code, u32> = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.code.clone(), i as u32))
+            .collect();
+        let parent: Vec<Option<u32>> = areas
+            .iter()
+            .map(|a| a.parent_code.as_ref().and_then(|c| by_code.get(c).copied()))
+            .collect();
+        let mut children = vec![Vec::new(); areas.len()];
+        for (i, p) in parent.iter().enumerate() {
+            if let Some(p) = p {
+                children[*p as usize].push(i as u32);
+            }
+        }
+        let boxes = shapes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, shape)| {
+                shape.parts.iter().enumerate().map(move |(j, part)| {
+                    let b = part.bbox();
+                    let rect = Rectangle::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]);
+                    GeomWithData::new(rect, (i as u32, j as u32))
+                })
+            })
+            .collect();
+        Self {
+            areas,
+            shapes,
+            by_code,
+            parent,
+            children,
+            tree: RTree::bulk_load(boxes),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.areas.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.areas.is_empty()
+    }
+
+    pub fn get(&self, i: u32) -> &Area {
+        &self.areas[i as usize]
+    }
+
+    pub fn all(&self) -> &Arc<Vec<Area>> {
+        &self.areas
+    }
+
+    pub fn find(&self, code: &Code) -> Option<u32> {
+        self.by_code.get(code).copied()
+    }
+
+    pub fn parent(&self, i: u32) -> Option<u32> {
+        self.parent[i as usize]
+    }
+
+    pub fn children(&self, i: u32) -> &[u32] {
+        &self.children[i as usize]
+    }
+
+    /// The area and its ancestors, top to bottom.
+    pub fn ancestry(&self, i: u32) -> Vec<u32> {
+        let mut out = vec![i];
+        let mut cur = i;
+        while let Some(p) = self.parent(cur) {
+            // Parent links come from validated imports and cannot loop, but a corrupt store must not hang us.
+            if out.len() > Level::ALL.len() {
+                break;
+            }
+            out.push(p);
+            cur = p;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The containing area at every level. A point on an edge shared by two areas belongs to the
+    /// one east (or north) of it (see [`super::pip`]); should two areas of one level overlap (bad
+    /// data), the one with the lowest code wins, so the answer is always the same.
+    pub fn locate(&self, p: LonLat) -> Chain {
+        let c = Coord { x: p.lon(), y: p.lat() };
+        let mut chain = Chain::default();
+        let probe = AABB::from_point([c.x, c.y]);
+        for hit in self.tree.locate_in_envelope_intersecting(&probe) {
+            let (area, part) = hit.data;
+            let level = self.areas[area as usize].level;
+            if chain.get(level).is_some_and(|have| have <= area) {
+                continue;
+            }
+            if self.shapes[area as usize].parts[part as usize].contains(c) {
+                chain.set(level, area);
+            }
+        }
+        chain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{MultiPolygon, wkt};
+    use uuid::Uuid;
+
+    pub(crate) fn area(code: &str, level: Level, parent: Option<&str>, geometry: MultiPolygon<f64>) -> Area {
+        Area {
+            id: Uuid::nil(),
+            code: Code::parse(code).unwrap(),
+            name: code.to_owned(),
+            level,
+            parent_code: parent.map(|p| Code::parse(p).unwrap()),
+            leader_name: None,
+            leader_phone: None,
+            properties: Default::default(),
+            geometry,
+            version: 1,
+        }
+    }
+
+    fn ll(lon: f64, lat: f64) -> LonLat {
+        LonLat::new(lon, lat).unwrap()
+    }
+
+    fn codes(index: &AreaIndex, chain: Chain) -> Vec<&str> {
+        chain.iter().map(|i| index.get(i).code.as_str()).collect()
+    }
+
+    /// A county with a hole (an enclave of another county) and an exclave, split into two townships.
+    fn sample() -> AreaIndex {
+        let mut areas = vec![
+            area(
+                "420001",
+                Level::County,
+                None,
+                wkt!(MULTIPOLYGON(((110. 30.,112. 30.,112. 32.,110. 32.,110. 30.),(110.5 30.5,110.5 31.,111. 31.,111. 30.5,110.5 30.5)),((115. 30.,115.5 30.,115.5 30.5,115. 30.5,115. 30.)))),
+            ),
+            area(
+                "420002",
+                Level::County,
+                None,
+                wkt!(MULTIPOLYGON(((110.5 30.5,111. 30.5,111. 31.,110.5 31.,110.5 30.5)))),
+            ),
+            area(
+                "420001001",
+                Level::Township,
+                Some("420001"),
+                wkt!(MULTIPOLYGON(((110. 30.,111.2 30.,111.2 32.,110. 32.,110. 30.),(110.5 30.5,110.5 31.,111. 31.,111. 30.5,110.5 30.5)))),
+            ),
+            area(
+                "420001002",
+                Level::Township,
+                Some("420001"),
+                wkt!(MULTIPOLYGON(((111.2 30.,112. 30.,112. 32.,111.2 32.,111.2 30.)),((115. 30.,115.5 30.,115.5 30.5,115. 30.5,115. 30.)))),
+            ),
+        ];
+        areas.sort_by(|a, b| a.code.cmp(&b.code));
+        AreaIndex::new(Arc::new(areas))
+    }
+
+    #[test]
+    fn locates_every_level_top_to_bottom() {
+        let idx = sample();
+        assert_eq!(codes(&idx, idx.locate(ll(110.2, 31.5))), ["420001", "420001001"]);
+        assert_eq!(codes(&idx, idx.locate(ll(111.5, 31.5))), ["420001", "420001002"]);
+    }
+
+    #[test]
+    fn holes_belong_to_the_enclave_and_exclaves_to_their_area() {
+        let idx = sample();
+        assert_eq!(codes(&idx, idx.locate(ll(110.75, 30.75))), ["420002"]);
+        assert_eq!(codes(&idx, idx.locate(ll(115.2, 30.2))), ["420001", "420001002"]);
+    }
+
+    #[test]
+    fn outside_everything_is_empty() {
+        let idx = sample();
+        assert!(idx.locate(ll(113.0, 31.0)).is_empty());
+    }
+
+    #[test]
+    fn shared_edge_goes_east_deterministically() {
+        let idx = sample();
+        assert_eq!(codes(&idx, idx.locate(ll(111.2, 31.0))), ["420001", "420001002"]);
+        // On the enclave's east edge the point leaves the enclave and is back in the county.
+        assert_eq!(codes(&idx, idx.locate(ll(111.0, 30.75))), ["420001", "420001001"]);
+        // On its west edge it is in the enclave.
+        assert_eq!(codes(&idx, idx.locate(ll(110.5, 30.75))), ["420002"]);
+    }
+
+    #[test]
+    fn ancestry_and_children() {
+        let idx = sample();
+        let t = idx.find(&Code::parse("420001002").unwrap()).unwrap();
+        let chain: Vec<&str> = idx.ancestry(t).into_iter().map(|i| idx.get(i).code.as_str()).collect();
+        assert_eq!(chain, ["420001", "420001002"]);
+        let c = idx.find(&Code::parse("420001").unwrap()).unwrap();
+        assert_eq!(idx.children(c).len(), 2);
+    }
+}

@@ -1,0 +1,137 @@
+//! The application state: the store, the current index snapshot, and the write path that keeps the
+//! two in step.
+//!
+//! Reads take the current [`Index`] snapshot (`ArcSwap`, lock-free). Writes go through
+//! [`AppState::import`]: under one lock, references are checked against the snapshot, the store
+//! writes in one transaction, and a new snapshot is built from the store and swapped in. Writes made
+//! by another process (`gridmap import` beside a running server) are picked up by
+//! [`AppState::refresh`], which the server calls periodically: it compares the store's per-layer
+//! revisions with those the snapshot was built from and reloads only the layers that changed.
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use tokio::sync::Mutex;
+
+use crate::domain::Layer;
+use crate::import::{ImportError, Parsed, check_references};
+use crate::index::{Dataset, Index};
+use crate::store::{Revisions, Store, StoreError, UpsertSummary};
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    index: ArcSwap<Index>,
+    /// Held while writing or rebuilding; guards `built_from`.
+    write: Mutex<Revisions>,
+    limits: Limits,
+}
+
+/// Request limits the HTTP layer enforces.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Most points in one `POST /api/v1/locate`.
+    pub max_batch_points: usize,
+    /// Largest request body, bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_batch_points: 200_000,
+            max_body_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
+
+impl AppState {
+    /// Loads everything from `store` and builds the first index.
+    pub async fn load(store: Arc<dyn Store>, limits: Limits) -> Result<Self, StoreError> {
+        let revisions = store.revisions().await?;
+        let data = Dataset {
+            areas: Arc::new(store.load_areas().await?),
+            buildings: Arc::new(store.load_buildings().await?),
+            households: Arc::new(store.load_households().await?),
+            stations: Arc::new(store.load_stations().await?),
+        };
+        let index = build(data).await;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                index: ArcSwap::from_pointee(index),
+                write: Mutex::new(revisions),
+                limits,
+            }),
+        })
+    }
+
+    /// The current snapshot. Cheap; hold it for the whole of one request so the request sees one
+    /// consistent state.
+    pub fn index(&self) -> Arc<Index> {
+        self.inner.index.load_full()
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.store
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.inner.limits
+    }
+
+    /// Checks and writes a parsed import in one transaction, then refreshes the index. Nothing is
+    /// written when any reference does not resolve or the store refuses the batch.
+    pub async fn import(&self, parsed: Parsed) -> Result<UpsertSummary, ImportError> {
+        let mut built_from = self.inner.write.lock().await;
+        check_references(&parsed, &self.index())?;
+        let summary = self.inner.store.upsert(&parsed.batch).await?;
+        self.refresh_locked(&mut built_from).await?;
+        Ok(summary)
+    }
+
+    /// Reloads the layers whose store revision moved since the snapshot was built (another process
+    /// wrote them). Returns whether anything changed.
+    pub async fn refresh(&self) -> Result<bool, StoreError> {
+        let mut built_from = self.inner.write.lock().await;
+        self.refresh_locked(&mut built_from).await
+    }
+
+    async fn refresh_locked(&self, built_from: &mut Revisions) -> Result<bool, StoreError> {
+        let store = &self.inner.store;
+        let now = store.revisions().await?;
+        if now == *built_from {
+            return Ok(false);
+        }
+        let mut data = self.index().dataset();
+        for layer in Layer::ALL {
+            if now.get(layer) == built_from.get(layer) {
+                continue;
+            }
+            match layer {
+                Layer::Areas => data.areas = Arc::new(store.load_areas().await?),
+                Layer::Buildings => data.buildings = Arc::new(store.load_buildings().await?),
+                Layer::Households => data.households = Arc::new(store.load_households().await?),
+                Layer::Stations => data.stations = Arc::new(store.load_stations().await?),
+            }
+        }
+        let index = build(data).await;
+        self.inner.index.store(Arc::new(index));
+        *built_from = now;
+        tracing::info!(revisions = ?now.0, "index refreshed");
+        Ok(true)
+    }
+}
+
+/// Builds an index off the async runtime: a city-sized build takes seconds of CPU.
+async fn build(data: Dataset) -> Index {
+    match tokio::task::spawn_blocking(move || Index::build(data)).await {
+        Ok(index) => index,
+        // A panic inside the build is a bug; surface it rather than serve a half-built index.
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}

@@ -1,0 +1,141 @@
+//! The API suite: every test runs against both stores (SQLite and PostGIS), each with a fresh
+//! database, through the real router (no socket).
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod areas;
+mod errors;
+mod fixture;
+mod households;
+mod imports;
+mod locate;
+mod nearest;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use gridmap::domain::{Crs, Layer};
+use gridmap::import::{InputFile, parse_files};
+use gridmap::state::{AppState, Limits};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// One running app over one fresh store.
+pub struct TestApp {
+    pub backend: &'static str,
+    pub url: String,
+    pub state: AppState,
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+/// Which backends to run; `GRIDMAP_TEST_BACKENDS=sqlite` narrows it while developing.
+fn backends() -> Vec<&'static str> {
+    match std::env::var("GRIDMAP_TEST_BACKENDS").ok().as_deref() {
+        Some("sqlite") => vec!["sqlite"],
+        Some("postgres") => vec!["postgres"],
+        _ => vec!["sqlite", "postgres"],
+    }
+}
+
+/// A fresh, empty store of each backend, with a small batch limit so limit tests stay cheap.
+pub async fn empty_apps() -> Vec<TestApp> {
+    let mut apps = Vec::new();
+    for backend in backends() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = match backend {
+            "sqlite" => support::fresh_sqlite_url(&dir).await,
+            _ => support::fresh_postgres_url().await,
+        };
+        let store = gridmap::store::open(&url)
+            .await
+            .unwrap_or_else(|e| panic!("opening {backend}: {e}"));
+        let limits = Limits {
+            max_batch_points: 1000,
+            max_body_bytes: 1024 * 1024,
+        };
+        let state = AppState::load(store, limits).await.expect("loading an empty store");
+        let router = gridmap::http::app(state.clone());
+        apps.push(TestApp {
+            backend,
+            url,
+            state,
+            router,
+            _dir: dir,
+        });
+    }
+    apps
+}
+
+/// Each backend with the fixture of [`fixture`] loaded through the real import path.
+pub async fn apps() -> Vec<TestApp> {
+    let apps = empty_apps().await;
+    for app in &apps {
+        for layer in Layer::ALL {
+            app.import(layer, &fixture::geojson(layer))
+                .await
+                .unwrap_or_else(|e| panic!("{}: fixture {layer}: {e}", app.backend));
+        }
+    }
+    apps
+}
+
+impl TestApp {
+    pub async fn import(
+        &self,
+        layer: Layer,
+        text: &str,
+    ) -> Result<gridmap::store::UpsertSummary, gridmap::import::ImportError> {
+        let file = InputFile {
+            name: format!("{layer}.geojson"),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let parsed = parse_files(layer, Crs::Wgs84, &[file], &mut |_| {})?;
+        self.state.import(parsed).await
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let response = self.router.clone().oneshot(req).await.expect("the router answers");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.expect("a body").to_bytes();
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        (status, value)
+    }
+
+    pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        self.request(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_json(&self, uri: &str, body: impl Into<Body>) -> (StatusCode, Value) {
+        let req = Request::post(uri)
+            .header("content-type", "application/json")
+            .body(body.into())
+            .unwrap();
+        self.request(req).await
+    }
+}
+
+/// Asserts the contract's error shape and returns the error's `code` and `message`.
+pub fn error_of(body: &Value) -> (&str, &str) {
+    let code = body["error"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error.code in {body}"));
+    let message = body["error"]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error.message in {body}"));
+    assert!(!message.is_empty());
+    (code, message)
+}
+
+/// The codes of the `areas` array of a locate answer.
+pub fn area_codes(areas: &Value) -> Vec<String> {
+    areas
+        .as_array()
+        .expect("areas array")
+        .iter()
+        .map(|a| a["code"].as_str().unwrap().to_owned())
+        .collect()
+}

@@ -1,0 +1,3 @@
+pub async fn fresh_postgres_url() -> String {
+    panic!("GRIDMAP_TEST_POSTGRES_URL is not set")
+}
