@@ -1,0 +1,311 @@
+//! The store contract: every test runs against a fresh SQLite store and a fresh PostGIS store and expects
+//! the same behaviour from both.
+//!
+//! The PostGIS half needs a cluster: `bash scripts/test.sh` starts one, or see `support::postgres`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod fixtures;
+
+use fixtures::{code, household, sorted};
+use gridmap::domain::Household;
+use gridmap::store::{Batch, Revisions, Store, StoreError, UpsertSummary};
+use support::{fresh_postgres_url, fresh_sqlite_url};
+
+/// Runs `test` on a fresh SQLite store, then on a fresh PostGIS store.
+async fn for_each_store(test: impl AsyncFn(&dyn Store)) {
+    let dir = tempfile::tempdir().expect("creating a temporary folder");
+    for url in [fresh_sqlite_url(&dir).await, fresh_postgres_url().await] {
+        let store = gridmap::store::open(&url)
+            .await
+            .unwrap_or_else(|e| panic!("opening {url}: {e}"));
+        // Shown with the failure, so a broken assertion names its backend.
+        eprintln!("--- {} store", store.backend());
+        test(store.as_ref()).await;
+        store.close().await;
+    }
+}
+
+fn inserted(n: usize) -> UpsertSummary {
+    UpsertSummary {
+        inserted: n,
+        updated: 0,
+    }
+}
+
+fn updated(n: usize) -> UpsertSummary {
+    UpsertSummary {
+        inserted: 0,
+        updated: n,
+    }
+}
+
+async fn seed(store: &dyn Store) {
+    for batch in [
+        Batch::Areas(fixtures::areas()),
+        Batch::Buildings(fixtures::buildings()),
+        Batch::Households(fixtures::households()),
+        Batch::Stations(fixtures::stations()),
+    ] {
+        store.upsert(&batch).await.expect("seeding");
+    }
+}
+
+#[tokio::test]
+async fn all_four_layers_load_back_as_written() {
+    for_each_store(async |store| {
+        let areas = fixtures::areas();
+        assert_eq!(store.upsert(&Batch::Areas(areas.clone())).await.unwrap(), inserted(2));
+        assert_eq!(store.load_areas().await.unwrap(), sorted(areas, |a| &a.code));
+
+        let buildings = fixtures::buildings();
+        assert_eq!(
+            store.upsert(&Batch::Buildings(buildings.clone())).await.unwrap(),
+            inserted(2)
+        );
+        assert_eq!(store.load_buildings().await.unwrap(), sorted(buildings, |b| &b.code));
+
+        // The first household links to a center household that comes after it in the batch.
+        let households = fixtures::households();
+        assert_eq!(
+            store.upsert(&Batch::Households(households.clone())).await.unwrap(),
+            inserted(2)
+        );
+        assert_eq!(store.load_households().await.unwrap(), sorted(households, |h| &h.code));
+
+        let stations = fixtures::stations();
+        assert_eq!(
+            store.upsert(&Batch::Stations(stations.clone())).await.unwrap(),
+            inserted(2)
+        );
+        assert_eq!(store.load_stations().await.unwrap(), sorted(stations, |s| &s.code));
+
+        assert_eq!(store.revisions().await.unwrap(), Revisions([1, 1, 1, 1]));
+        store.ping().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn writing_again_updates_in_place_and_areas_keep_their_ids() {
+    for_each_store(async |store| {
+        seed(store).await;
+        let before = store.load_areas().await.unwrap();
+
+        let mut areas = fixtures::areas();
+        for a in &mut areas {
+            a.name.push_str("（新）");
+            a.id = uuid::Uuid::new_v4(); // ignored on update: the stored id stays
+        }
+        assert_eq!(store.upsert(&Batch::Areas(areas.clone())).await.unwrap(), updated(2));
+        let after = store.load_areas().await.unwrap();
+        for ((old, new), written) in before.iter().zip(&after).zip(sorted(areas, |a| &a.code)) {
+            assert_eq!(new.id, old.id);
+            assert_eq!(new.version, 2);
+            assert_eq!(new.name, written.name);
+        }
+
+        let mut households = fixtures::households();
+        households[0].members = Some(4);
+        households[0].center_code = None;
+        households.push(household("H003", 112.07, 31.67));
+        let summary = store.upsert(&Batch::Households(households.clone())).await.unwrap();
+        assert_eq!(
+            summary,
+            UpsertSummary {
+                inserted: 1,
+                updated: 2
+            }
+        );
+        assert_eq!(store.load_households().await.unwrap(), sorted(households, |h| &h.code));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn revisions_grow_only_for_the_written_layer() {
+    for_each_store(async |store| {
+        assert_eq!(store.revisions().await.unwrap(), Revisions([0, 0, 0, 0]));
+        store.upsert(&Batch::Stations(fixtures::stations())).await.unwrap();
+        assert_eq!(store.revisions().await.unwrap(), Revisions([0, 0, 0, 1]));
+        store.upsert(&Batch::Stations(fixtures::stations())).await.unwrap();
+        store.upsert(&Batch::Buildings(fixtures::buildings())).await.unwrap();
+        assert_eq!(store.revisions().await.unwrap(), Revisions([0, 1, 0, 2]));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_broken_link_is_refused_and_writes_nothing() {
+    for_each_store(async |store| {
+        seed(store).await;
+        let (areas, households, revisions) = (
+            store.load_areas().await.unwrap(),
+            store.load_households().await.unwrap(),
+            store.revisions().await.unwrap(),
+        );
+
+        // A valid change next to an area whose parent does not exist: neither may be written.
+        let mut batch = fixtures::areas();
+        batch[1].name = "改名".into();
+        batch.push(gridmap::domain::Area {
+            id: uuid::Uuid::new_v4(),
+            code: code("420624104201"),
+            parent_code: Some(code("420624999")),
+            level: gridmap::domain::Level::Community,
+            ..batch[0].clone()
+        });
+        let err = store.upsert(&Batch::Areas(batch)).await.unwrap_err();
+        assert!(matches!(err, StoreError::Constraint(_)), "{err:?}");
+
+        let mut orphan = household("H009", 112.07, 31.67);
+        orphan.building_code = Some(code("B404"));
+        let err = store.upsert(&Batch::Households(vec![orphan])).await.unwrap_err();
+        assert!(matches!(err, StoreError::Constraint(_)), "{err:?}");
+
+        assert_eq!(store.load_areas().await.unwrap(), areas);
+        assert_eq!(store.load_households().await.unwrap(), households);
+        assert_eq!(store.revisions().await.unwrap(), revisions);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_code_repeated_in_one_batch_ends_with_its_last_values() {
+    for_each_store(async |store| {
+        let mut first = fixtures::areas().remove(1);
+        first.name = "first".into();
+        let second = gridmap::domain::Area {
+            id: uuid::Uuid::new_v4(),
+            name: "second".into(),
+            ..first.clone()
+        };
+        let summary = store.upsert(&Batch::Areas(vec![first.clone(), second])).await.unwrap();
+        assert_eq!(
+            summary,
+            UpsertSummary {
+                inserted: 1,
+                updated: 1
+            }
+        );
+        let stored = store.load_areas().await.unwrap();
+        // As if written one after the other: the first occurrence's id, the last one's values.
+        assert_eq!(
+            (stored[0].id, stored[0].name.as_str(), stored[0].version),
+            (first.id, "second", 2)
+        );
+
+        let third = gridmap::domain::Area {
+            name: "third".into(),
+            ..first.clone()
+        };
+        let fourth = gridmap::domain::Area {
+            name: "fourth".into(),
+            ..first.clone()
+        };
+        assert_eq!(
+            store.upsert(&Batch::Areas(vec![third, fourth])).await.unwrap(),
+            updated(2)
+        );
+        let stored = store.load_areas().await.unwrap();
+        assert_eq!(
+            (stored[0].id, stored[0].name.as_str(), stored[0].version),
+            (first.id, "fourth", 4)
+        );
+
+        let repeated: Vec<Household> = (1..=3)
+            .map(|members| Household {
+                members: Some(members),
+                ..household("H001", 112.07, 31.67)
+            })
+            .collect();
+        let summary = store.upsert(&Batch::Households(repeated)).await.unwrap();
+        assert_eq!(
+            summary,
+            UpsertSummary {
+                inserted: 1,
+                updated: 2
+            }
+        );
+        assert_eq!(store.load_households().await.unwrap()[0].members, Some(3));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn batches_larger_than_a_chunk_are_written_whole() {
+    for_each_store(async |store| {
+        // Every household links to a center that comes last, several PostGIS chunks later; the first ten
+        // codes come again at the end with new values.
+        const N: usize = 12_345;
+        let center = format!("H{:05}", N - 1);
+        let mut batch: Vec<Household> = (0..N)
+            .map(|i| Household {
+                center_code: (i != N - 1).then(|| code(&center)),
+                center_household: i == N - 1,
+                ..household(&format!("H{i:05}"), 112.0 + i as f64 * 1e-5, 31.6)
+            })
+            .collect();
+        let repeats: Vec<Household> = batch[..10]
+            .iter()
+            .map(|h| Household {
+                head_name: Some("again".into()),
+                ..h.clone()
+            })
+            .collect();
+        batch.extend(repeats);
+
+        let summary = store.upsert(&Batch::Households(batch)).await.unwrap();
+        assert_eq!(
+            summary,
+            UpsertSummary {
+                inserted: N,
+                updated: 10
+            }
+        );
+        let stored = store.load_households().await.unwrap();
+        assert_eq!(stored.len(), N);
+        assert!(stored[..10].iter().all(|h| h.head_name.as_deref() == Some("again")));
+        assert_eq!(stored[10].head_name, None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgis_tables_have_real_geometry_columns() {
+    let url = fresh_postgres_url().await;
+    let store = gridmap::store::open(&url).await.expect("opening the PostGIS store");
+    let pool = sqlx::PgPool::connect(&url).await.expect("connecting");
+    let columns: Vec<(String, String, i32, String)> = sqlx::query_as(
+        "SELECT f_table_name::text, f_geometry_column::text, srid, type::text
+         FROM geometry_columns WHERE f_table_schema = current_schema() ORDER BY f_table_name",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("reading geometry_columns");
+    let expected = [
+        ("areas", "geom", 4326, "MULTIPOLYGON"),
+        ("buildings", "geom", 4326, "GEOMETRY"),
+        ("households", "geom", 4326, "POINT"),
+        ("stations", "geom", 4326, "POINT"),
+    ];
+    let columns: Vec<_> = columns
+        .iter()
+        .map(|(t, c, s, k)| (t.as_str(), c.as_str(), *s, k.as_str()))
+        .collect();
+    assert_eq!(columns, expected);
+
+    // A geometry PostGIS holds is one QGIS can draw: a point building stays a point.
+    store
+        .upsert(&gridmap::store::Batch::Buildings(fixtures::buildings()))
+        .await
+        .unwrap();
+    let kinds: Vec<(String,)> = sqlx::query_as("SELECT GeometryType(geom) FROM buildings ORDER BY code")
+        .fetch_all(&pool)
+        .await
+        .expect("reading building geometry types");
+    assert_eq!(kinds, [("POLYGON".to_owned(),), ("POINT".to_owned(),)]);
+    pool.close().await;
+    store.close().await;
+}
