@@ -1,0 +1,140 @@
+//! The command line as a user runs it: `gridmap import` and `gridmap export` against both stores.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn gridmap(database: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gridmap"))
+        .arg("--database")
+        .arg(database)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("running gridmap")
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "gridmap failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// A fresh database of each backend.
+async fn databases(dir: &tempfile::TempDir) -> Vec<(&'static str, String)> {
+    vec![
+        ("sqlite", support::fresh_sqlite_url(dir).await),
+        ("postgres", support::fresh_postgres_url().await),
+    ]
+}
+
+fn write(dir: &Path, name: &str, value: &Value) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, value.to_string()).expect("writing a test file");
+    path.display().to_string()
+}
+
+fn square(w: f64, s: f64, d: f64) -> Value {
+    json!({"type": "Polygon", "coordinates": [[[w, s], [w + d, s], [w + d, s + d], [w, s + d], [w, s]]]})
+}
+
+fn areas(extra: Option<Value>) -> Value {
+    let mut features = vec![
+        json!({"type": "Feature", "properties": {"code": "420001", "name": "县", "level": "county", "custom": {"k": 1}}, "geometry": square(112.0, 32.0, 0.2)}),
+        json!({"type": "Feature", "properties": {"code": "420001001", "name": "镇", "level": "township", "parent_code": "420001"}, "geometry": square(112.0, 32.0, 0.1)}),
+    ];
+    features.extend(extra);
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+#[tokio::test]
+async fn a_file_with_one_bad_feature_imports_nothing_and_says_which() {
+    let dir = tempfile::tempdir().unwrap();
+    for (backend, db) in databases(&dir).await {
+        let unclosed = json!({"type": "Feature", "properties": {"code": "420001001201", "name": "村", "level": "community", "parent_code": "420001001"},
+            "geometry": {"type": "Polygon", "coordinates": [[[112.0, 32.0], [112.01, 32.0], [112.01, 32.01], [112.0, 32.01]]]}});
+        let file = write(dir.path(), "bad.geojson", &areas(Some(unclosed)));
+        let out = gridmap(&db, &["import", "--layer", "areas", &file]);
+        assert!(!out.status.success(), "{backend}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("feature 2 (code 420001001201)"), "{backend}: {stderr}");
+        assert!(stderr.contains("nothing was imported"), "{stderr}");
+        let exported: Value = serde_json::from_str(&ok(gridmap(&db, &["export", "--layer", "areas"]))).unwrap();
+        assert_eq!(
+            exported["features"],
+            json!([]),
+            "{backend}: the good features were not stored either"
+        );
+    }
+}
+
+#[tokio::test]
+async fn export_reimports_to_the_same_data() {
+    let dir = tempfile::tempdir().unwrap();
+    for (backend, db) in databases(&dir).await {
+        let file = write(dir.path(), "areas.geojson", &areas(None));
+        let said = String::from_utf8(gridmap(&db, &["import", "--layer", "areas", &file]).stderr).unwrap();
+        assert!(
+            said.contains("imported 2 areas (2 new, 0 updated)"),
+            "{backend}: {said}"
+        );
+        let csv = dir.path().join("stations.csv");
+        std::fs::write(&csv, "lon,lat,code,kind,name,tier,services,note\n112.05,32.05,GC-1,governance_center,综治中心,township,调解;信访,甲\n").unwrap();
+        ok(gridmap(
+            &db,
+            &["import", "--layer", "stations", "--crs", "gcj02", csv.to_str().unwrap()],
+        ));
+
+        let first = dir.path().join("first.geojson");
+        ok(gridmap(
+            &db,
+            &["export", "--layer", "areas", "--output", first.to_str().unwrap()],
+        ));
+        let stations_csv = ok(gridmap(&db, &["export", "--layer", "stations", "--format", "csv"]));
+        assert!(
+            stations_csv.starts_with("lon,lat,code,kind,name,tier,phone,open_hours,services,note\n"),
+            "{stations_csv}"
+        );
+        assert!(
+            stations_csv.contains(",GC-1,governance_center,综治中心,township,,,调解;信访,甲"),
+            "{stations_csv}"
+        );
+
+        let other = if backend == "sqlite" {
+            support::fresh_sqlite_url(&dir).await
+        } else {
+            support::fresh_postgres_url().await
+        };
+        ok(gridmap(
+            &other,
+            &["import", "--layer", "areas", first.to_str().unwrap()],
+        ));
+        let again = ok(gridmap(&other, &["export", "--layer", "areas"]));
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), again, "{backend}");
+        let parsed: Value = serde_json::from_str(&again).unwrap();
+        assert_eq!(
+            parsed["features"][0]["properties"]["custom"],
+            json!({"k": 1}),
+            "unknown properties survive"
+        );
+    }
+}
+
+#[tokio::test]
+async fn csv_is_refused_for_polygon_layers_and_missing_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = support::fresh_sqlite_url(&dir).await;
+    let out = gridmap(&db, &["export", "--layer", "areas", "--format", "csv"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("export them as GeoJSON"));
+    let out = gridmap(&db, &["import", "--layer", "areas", "/no/such/file.geojson"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/file.geojson"));
+}
