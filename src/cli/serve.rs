@@ -21,7 +21,13 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<()> {
     let empty = state.index().areas.is_empty() && store.revisions().await?.0.iter().all(|&r| r == 0);
     if empty && database == DEFAULT_DATABASE && !args.no_demo {
         tracing::info!(geodata = %args.geodata.display(), "the store is empty: loading the demo data");
-        load_demo(&state, &args.geodata).await?;
+        load_demo(&state, &args.geodata).await.with_context(|| {
+            format!(
+                "the store is empty and the demo could not be loaded from {}; run from the repository root, \
+                 point --geodata at the demo folder, or start empty with --no-demo",
+                args.geodata.display()
+            )
+        })?;
     }
     let index = state.index();
     tracing::info!(

@@ -61,8 +61,8 @@ pub fn parse_files(
             let (props, result) = match item {
                 Item::GeoJson(raw) => parse_feature(layer, crs, &raw),
                 Item::Csv(props, point) => {
-                    let code = Props::new(props.clone()).peek_code();
-                    (code, records.build(layer, Props::new(props), &Source::Point(point)))
+                    let props = Props::new(props);
+                    (props.peek_code(), build(layer, props, &Source::Point(point)))
                 }
             };
             match result {
@@ -170,7 +170,7 @@ fn parse_feature(layer: Layer, crs: Crs, raw: &RawValue) -> (Option<String>, Res
     let props = Props::new(map);
     let code = props.peek_code();
     let source = Source::GeoJson(feature.geometry.as_ref().map(|g| &g.value), crs);
-    (code, Records::new(layer).build(layer, props, &source))
+    (code, build(layer, props, &source))
 }
 
 fn read_csv(layer: Layer, crs: Crs, file: &InputFile, problems: &mut Problems) -> Result<Vec<Item>, ImportError> {
@@ -243,6 +243,16 @@ impl Record {
     }
 }
 
+/// One feature of `layer` to a record.
+fn build(layer: Layer, props: Props, src: &Source<'_>) -> Result<Record, String> {
+    Ok(match layer {
+        Layer::Areas => Record::Area(features::area(props, src)?),
+        Layer::Buildings => Record::Building(features::building(props, src)?),
+        Layer::Households => Record::Household(features::household(props, src)?),
+        Layer::Stations => Record::Station(features::station(props, src)?),
+    })
+}
+
 /// A batch being filled, one layer.
 struct Records(Batch);
 
@@ -253,15 +263,6 @@ impl Records {
             Layer::Buildings => Batch::Buildings(Vec::new()),
             Layer::Households => Batch::Households(Vec::new()),
             Layer::Stations => Batch::Stations(Vec::new()),
-        })
-    }
-
-    fn build(&self, layer: Layer, props: Props, src: &Source<'_>) -> Result<Record, String> {
-        Ok(match layer {
-            Layer::Areas => Record::Area(features::area(props, src)?),
-            Layer::Buildings => Record::Building(features::building(props, src)?),
-            Layer::Households => Record::Household(features::household(props, src)?),
-            Layer::Stations => Record::Station(features::station(props, src)?),
         })
     }
 

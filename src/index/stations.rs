@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use super::geodesic::{chord2, ground_distance_m, lower_bound_m, unit_vector};
+use super::geodesic::{ground_distance_m, lower_bound_m, unit_vector};
 use crate::domain::{Code, LonLat, Station, StationKind};
 
 type Node = GeomWithData<[f64; 3], u32>;
@@ -115,11 +115,6 @@ impl StationIndex {
         b.distance_m < distance_m
             || (b.distance_m == distance_m
                 && self.stations[b.station as usize].code < self.stations[station as usize].code)
-    }
-
-    /// Squared unit-sphere chord between a point and a station (for tests and coverage pruning).
-    pub fn chord2_to(&self, p: LonLat, station: u32) -> f64 {
-        chord2(unit_vector(p), unit_vector(self.stations[station as usize].location))
     }
 }
 

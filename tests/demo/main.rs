@@ -1,0 +1,107 @@
+//! The demo data as a user meets it: loaded into each store the way `gridmap serve` loads it, then
+//! asked what a dispatcher in 李庙镇 would ask.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use geo::{Distance, Geodesic, InteriorPoint, Point};
+use gridmap::domain::Level;
+use gridmap::state::{AppState, Limits};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+const LIMIAO: &str = "420624103";
+
+async fn get(router: &axum::Router, uri: &str) -> Value {
+    let response = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{uri}");
+    serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap()
+}
+
+async fn demo_states() -> Vec<(&'static str, AppState, tempfile::TempDir)> {
+    let mut out = Vec::new();
+    for backend in ["sqlite", "postgres"] {
+        let dir = tempfile::tempdir().unwrap();
+        let url = if backend == "sqlite" {
+            support::fresh_sqlite_url(&dir).await
+        } else {
+            support::fresh_postgres_url().await
+        };
+        let state = AppState::load(gridmap::store::open(&url).await.unwrap(), Limits::default()).await.unwrap();
+        gridmap::cli::load_demo(&state, Path::new("geodata")).await.unwrap_or_else(|e| panic!("{backend}: {e:#}"));
+        out.push((backend, state, dir));
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_red_house_yard_of_limiao_is_found_with_its_whole_chain() {
+    for (backend, state, _dir) in demo_states().await {
+        let index = state.index();
+        let router = gridmap::http::app(state.clone());
+        let yards: Vec<_> = index
+            .areas
+            .all()
+            .iter()
+            .filter(|a| a.level == Level::RedYard && a.code.as_str().starts_with(LIMIAO))
+            .collect();
+        assert_eq!(yards.len(), 138, "{backend}: 李庙镇 has 138 red house-yards");
+        for yard in yards {
+            let p = yard.geometry.interior_point().expect("a point inside");
+            let body = get(&router, &format!("/api/v1/locate?lon={}&lat={}", p.x(), p.y())).await;
+            let chain: Vec<&str> = body["areas"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap()).collect();
+            assert_eq!(chain.len(), 5, "{backend}: {}: {chain:?}", yard.code);
+            assert_eq!(chain[0], "420624");
+            assert_eq!(chain[1], LIMIAO);
+            assert_eq!(chain[4], yard.code.as_str());
+            assert!(chain[4].starts_with(chain[3]) && chain[3].starts_with(chain[2]), "{chain:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn nearest_stations_in_limiao_come_sorted_by_true_distance() {
+    for (backend, state, _dir) in demo_states().await {
+        let index = state.index();
+        let router = gridmap::http::app(state.clone());
+        let town = index.areas.get(index.areas.find(&gridmap::domain::Code::parse(LIMIAO).unwrap()).unwrap());
+        let p = town.geometry.interior_point().unwrap();
+        for kind in ["red_station", "governance_center", "talk_room", "police_room"] {
+            let body = get(&router, &format!("/api/v1/nearest?lon={}&lat={}&kind={kind}&k=10", p.x(), p.y())).await;
+            let results = body["results"].as_array().unwrap();
+            assert!(!results.is_empty(), "{backend}: no {kind} near 李庙镇");
+            let mut last = 0.0;
+            for r in results {
+                let d = r["distance_m"].as_f64().unwrap();
+                let s = Point::new(r["station"]["lon"].as_f64().unwrap(), r["station"]["lat"].as_f64().unwrap());
+                assert!((Geodesic.distance(p, s) - d).abs() < 0.01);
+                assert!(d >= last, "{backend}: {kind} not ascending");
+                last = d;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn households_lie_in_grids_and_the_real_enclave_is_a_hole() {
+    for (backend, state, _dir) in demo_states().await {
+        let index = state.index();
+        assert!(index.households.len() > 10_000, "{backend}");
+        for i in 0..index.households.len() as u32 {
+            let chain = index.households.chain(i);
+            assert!(chain.get(Level::Grid).is_some(), "{backend}: household {} is in no grid", index.households.get(i).code);
+        }
+        let router = gridmap::http::app(state.clone());
+        // The ~13 km² enclave of 房县 between 谷城县 and 保康县 belongs to neither.
+        let body = get(&router, "/api/v1/locate?lon=111.10&lat=32.03").await;
+        assert_eq!(body["areas"], serde_json::json!([]), "{backend}");
+        let stats = get(&router, &format!("/api/v1/areas/{LIMIAO}/stats")).await;
+        assert!(stats["households"].as_u64().unwrap() > 5_000);
+        assert!(stats["center_households"].as_u64().unwrap() > 100);
+    }
+}
