@@ -31,6 +31,8 @@ pub async fn run_load(database: &str, dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn run_generate(_source: &Path, _out: &Path) -> anyhow::Result<()> {
-    anyhow::bail!("the demo generator is not built into this version")
+pub fn run_generate(source: &Path, out: &Path) -> anyhow::Result<()> {
+    let summary = crate::demo::generate(source, out)?;
+    eprintln!("demo data written to {}: {summary}", out.display());
+    Ok(())
 }
