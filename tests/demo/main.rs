@@ -18,7 +18,11 @@ use tower::ServiceExt;
 const LIMIAO: &str = "420624103";
 
 async fn get(router: &axum::Router, uri: &str) -> Value {
-    let response = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let response = router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{uri}");
     serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap()
 }
@@ -32,76 +36,105 @@ async fn demo_states() -> Vec<(&'static str, AppState, tempfile::TempDir)> {
         } else {
             support::fresh_postgres_url().await
         };
-        let state = AppState::load(gridmap::store::open(&url).await.unwrap(), Limits::default()).await.unwrap();
-        gridmap::cli::load_demo(&state, Path::new("geodata")).await.unwrap_or_else(|e| panic!("{backend}: {e:#}"));
+        let state = AppState::load(gridmap::store::open(&url).await.unwrap(), Limits::default())
+            .await
+            .unwrap();
+        gridmap::cli::load_demo(&state, Path::new("geodata"))
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: {e:#}"));
         out.push((backend, state, dir));
     }
     out
 }
 
+/// Loading the demo takes seconds per store, so one test loads it once and asks everything.
 #[tokio::test]
-async fn every_red_house_yard_of_limiao_is_found_with_its_whole_chain() {
+async fn the_demo_answers_what_a_dispatcher_in_limiao_asks() {
     for (backend, state, _dir) in demo_states().await {
-        let index = state.index();
-        let router = gridmap::http::app(state.clone());
-        let yards: Vec<_> = index
-            .areas
-            .all()
+        every_red_house_yard_of_limiao_is_found_with_its_whole_chain(backend, &state).await;
+        nearest_stations_in_limiao_come_sorted_by_true_distance(backend, &state).await;
+        households_lie_in_grids_and_the_real_enclave_is_a_hole(backend, &state).await;
+    }
+}
+
+async fn every_red_house_yard_of_limiao_is_found_with_its_whole_chain(backend: &str, state: &AppState) {
+    let index = state.index();
+    let router = gridmap::http::app(state.clone());
+    let yards: Vec<_> = index
+        .areas
+        .all()
+        .iter()
+        .filter(|a| a.level == Level::RedYard && a.code.as_str().starts_with(LIMIAO))
+        .collect();
+    assert_eq!(yards.len(), 138, "{backend}: 李庙镇 has 138 red house-yards");
+    for yard in yards {
+        let p = yard.geometry.interior_point().expect("a point inside");
+        let body = get(&router, &format!("/api/v1/locate?lon={}&lat={}", p.x(), p.y())).await;
+        let chain: Vec<&str> = body["areas"]
+            .as_array()
+            .unwrap()
             .iter()
-            .filter(|a| a.level == Level::RedYard && a.code.as_str().starts_with(LIMIAO))
+            .map(|a| a["code"].as_str().unwrap())
             .collect();
-        assert_eq!(yards.len(), 138, "{backend}: 李庙镇 has 138 red house-yards");
-        for yard in yards {
-            let p = yard.geometry.interior_point().expect("a point inside");
-            let body = get(&router, &format!("/api/v1/locate?lon={}&lat={}", p.x(), p.y())).await;
-            let chain: Vec<&str> = body["areas"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap()).collect();
-            assert_eq!(chain.len(), 5, "{backend}: {}: {chain:?}", yard.code);
-            assert_eq!(chain[0], "420624");
-            assert_eq!(chain[1], LIMIAO);
-            assert_eq!(chain[4], yard.code.as_str());
-            assert!(chain[4].starts_with(chain[3]) && chain[3].starts_with(chain[2]), "{chain:?}");
+        assert_eq!(chain.len(), 5, "{backend}: {}: {chain:?}", yard.code);
+        assert_eq!(chain[0], "420624");
+        assert_eq!(chain[1], LIMIAO);
+        assert_eq!(chain[4], yard.code.as_str());
+        assert!(
+            chain[4].starts_with(chain[3]) && chain[3].starts_with(chain[2]),
+            "{chain:?}"
+        );
+    }
+}
+
+async fn nearest_stations_in_limiao_come_sorted_by_true_distance(backend: &str, state: &AppState) {
+    let index = state.index();
+    let router = gridmap::http::app(state.clone());
+    let town = index.areas.get(
+        index
+            .areas
+            .find(&gridmap::domain::Code::parse(LIMIAO).unwrap())
+            .unwrap(),
+    );
+    let p = town.geometry.interior_point().unwrap();
+    for kind in ["red_station", "governance_center", "talk_room", "police_room"] {
+        let body = get(
+            &router,
+            &format!("/api/v1/nearest?lon={}&lat={}&kind={kind}&k=10", p.x(), p.y()),
+        )
+        .await;
+        let results = body["results"].as_array().unwrap();
+        assert!(!results.is_empty(), "{backend}: no {kind} near 李庙镇");
+        let mut last = 0.0;
+        for r in results {
+            let d = r["distance_m"].as_f64().unwrap();
+            let s = Point::new(
+                r["station"]["lon"].as_f64().unwrap(),
+                r["station"]["lat"].as_f64().unwrap(),
+            );
+            assert!((Geodesic.distance(p, s) - d).abs() < 0.01);
+            assert!(d >= last, "{backend}: {kind} not ascending");
+            last = d;
         }
     }
 }
 
-#[tokio::test]
-async fn nearest_stations_in_limiao_come_sorted_by_true_distance() {
-    for (backend, state, _dir) in demo_states().await {
-        let index = state.index();
-        let router = gridmap::http::app(state.clone());
-        let town = index.areas.get(index.areas.find(&gridmap::domain::Code::parse(LIMIAO).unwrap()).unwrap());
-        let p = town.geometry.interior_point().unwrap();
-        for kind in ["red_station", "governance_center", "talk_room", "police_room"] {
-            let body = get(&router, &format!("/api/v1/nearest?lon={}&lat={}&kind={kind}&k=10", p.x(), p.y())).await;
-            let results = body["results"].as_array().unwrap();
-            assert!(!results.is_empty(), "{backend}: no {kind} near 李庙镇");
-            let mut last = 0.0;
-            for r in results {
-                let d = r["distance_m"].as_f64().unwrap();
-                let s = Point::new(r["station"]["lon"].as_f64().unwrap(), r["station"]["lat"].as_f64().unwrap());
-                assert!((Geodesic.distance(p, s) - d).abs() < 0.01);
-                assert!(d >= last, "{backend}: {kind} not ascending");
-                last = d;
-            }
-        }
+async fn households_lie_in_grids_and_the_real_enclave_is_a_hole(backend: &str, state: &AppState) {
+    let index = state.index();
+    assert!(index.households.len() > 10_000, "{backend}");
+    for i in 0..index.households.len() as u32 {
+        let chain = index.households.chain(i);
+        assert!(
+            chain.get(Level::Grid).is_some(),
+            "{backend}: household {} is in no grid",
+            index.households.get(i).code
+        );
     }
-}
-
-#[tokio::test]
-async fn households_lie_in_grids_and_the_real_enclave_is_a_hole() {
-    for (backend, state, _dir) in demo_states().await {
-        let index = state.index();
-        assert!(index.households.len() > 10_000, "{backend}");
-        for i in 0..index.households.len() as u32 {
-            let chain = index.households.chain(i);
-            assert!(chain.get(Level::Grid).is_some(), "{backend}: household {} is in no grid", index.households.get(i).code);
-        }
-        let router = gridmap::http::app(state.clone());
-        // The ~13 km² enclave of 房县 between 谷城县 and 保康县 belongs to neither.
-        let body = get(&router, "/api/v1/locate?lon=111.10&lat=32.03").await;
-        assert_eq!(body["areas"], serde_json::json!([]), "{backend}");
-        let stats = get(&router, &format!("/api/v1/areas/{LIMIAO}/stats")).await;
-        assert!(stats["households"].as_u64().unwrap() > 5_000);
-        assert!(stats["center_households"].as_u64().unwrap() > 100);
-    }
+    let router = gridmap::http::app(state.clone());
+    // The ~13 km² enclave of 房县 between 谷城县 and 保康县 belongs to neither.
+    let body = get(&router, "/api/v1/locate?lon=111.10&lat=32.03").await;
+    assert_eq!(body["areas"], serde_json::json!([]), "{backend}");
+    let stats = get(&router, &format!("/api/v1/areas/{LIMIAO}/stats")).await;
+    assert!(stats["households"].as_u64().unwrap() > 5_000);
+    assert!(stats["center_households"].as_u64().unwrap() > 100);
 }
