@@ -5,24 +5,20 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use geo::Coord;
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
 
 use super::chain::Chain;
+use super::parts::PartTree;
 use super::pip::PreparedMultiPolygon;
 use crate::domain::{Area, Code, Level, LonLat};
-
-type PartBox = GeomWithData<Rectangle<[f64; 2]>, (u32, u32)>;
 
 /// The area layer prepared for point location.
 pub struct AreaIndex {
     /// Sorted by code, so "the lowest index" is "the lowest code" wherever a tie is broken.
     areas: Arc<Vec<Area>>,
-    shapes: Vec<PreparedMultiPolygon>,
+    parts: PartTree,
     by_code: HashMap<Code, u32>,
     parent: Vec<Option<u32>>,
     children: Vec<Vec<u32>>,
-    tree: RTree<PartBox>,
 }
 
 impl AreaIndex {
@@ -44,24 +40,13 @@ impl AreaIndex {
                 children[*p as usize].push(i as u32);
             }
         }
-        let boxes = shapes
-            .iter()
-            .enumerate()
-            .flat_map(|(i, shape)| {
-                shape.parts.iter().enumerate().map(move |(j, part)| {
-                    let b = part.bbox();
-                    let rect = Rectangle::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]);
-                    GeomWithData::new(rect, (i as u32, j as u32))
-                })
-            })
-            .collect();
+        let parts = PartTree::new(shapes.into_iter().map(Some).collect());
         Self {
             areas,
-            shapes,
             by_code,
             parent,
             children,
-            tree: RTree::bulk_load(boxes),
+            parts,
         }
     }
 
@@ -113,16 +98,10 @@ impl AreaIndex {
     /// one east (or north) of it (see [`super::pip`]); should two areas of one level overlap (bad
     /// data), the one with the lowest code wins, so the answer is always the same.
     pub fn locate(&self, p: LonLat) -> Chain {
-        let c = Coord { x: p.lon(), y: p.lat() };
         let mut chain = Chain::default();
-        let probe = AABB::from_point([c.x, c.y]);
-        for hit in self.tree.locate_in_envelope_intersecting(&probe) {
-            let (area, part) = hit.data;
+        for area in self.parts.containing(Coord { x: p.lon(), y: p.lat() }) {
             let level = self.areas[area as usize].level;
-            if chain.get(level).is_some_and(|have| have <= area) {
-                continue;
-            }
-            if self.shapes[area as usize].parts[part as usize].contains(c) {
+            if chain.get(level).is_none_or(|have| area < have) {
                 chain.set(level, area);
             }
         }

@@ -4,20 +4,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use geo::{Coord, Geometry, MultiPolygon};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
 
+use super::parts::PartTree;
 use super::pip::PreparedMultiPolygon;
 use crate::domain::{Building, Code, LonLat};
 
-type PartBox = GeomWithData<Rectangle<[f64; 2]>, (u32, u32)>;
-
 pub struct BuildingIndex {
     buildings: Arc<Vec<Building>>,
-    /// Footprints of polygon buildings; `None` for point buildings, which contain no point.
-    shapes: Vec<Option<PreparedMultiPolygon>>,
+    /// Footprints of polygon buildings; point buildings contain no point.
+    parts: PartTree,
     by_code: HashMap<Code, u32>,
-    tree: RTree<PartBox>,
 }
 
 impl BuildingIndex {
@@ -30,20 +26,6 @@ impl BuildingIndex {
                 _ => None,
             })
             .collect();
-        let boxes = shapes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| s.as_ref().map(|s| (i, s)))
-            .flat_map(|(i, shape)| {
-                shape.parts.iter().enumerate().map(move |(j, part)| {
-                    let b = part.bbox();
-                    GeomWithData::new(
-                        Rectangle::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]),
-                        (i as u32, j as u32),
-                    )
-                })
-            })
-            .collect();
         let by_code = buildings
             .iter()
             .enumerate()
@@ -51,9 +33,8 @@ impl BuildingIndex {
             .collect();
         Self {
             buildings,
-            shapes,
+            parts: PartTree::new(shapes),
             by_code,
-            tree: RTree::bulk_load(boxes),
         }
     }
 
@@ -71,17 +52,7 @@ impl BuildingIndex {
 
     /// The building whose footprint contains `p` (lowest code if footprints overlap).
     pub fn locate(&self, p: LonLat) -> Option<u32> {
-        let c = Coord { x: p.lon(), y: p.lat() };
-        self.tree
-            .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
-            .filter(|hit| {
-                let (b, part) = hit.data;
-                self.shapes[b as usize]
-                    .as_ref()
-                    .is_some_and(|s| s.parts[part as usize].contains(c))
-            })
-            .map(|hit| hit.data.0)
-            .min()
+        self.parts.containing(Coord { x: p.lon(), y: p.lat() }).min()
     }
 
     /// A representative point of a building: the point itself, or the footprint's interior point.

@@ -13,6 +13,7 @@ mod buildings;
 mod chain;
 pub mod geodesic;
 mod households;
+mod parts;
 pub mod pip;
 mod stations;
 mod stats;
