@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rstar::RTree;
+
 use super::chain::Chain;
+use super::coverage::{HouseholdPoint, household_tree};
 use crate::domain::{Code, Household, Level};
 
 pub struct HouseholdIndex {
@@ -13,6 +16,8 @@ pub struct HouseholdIndex {
     by_code: HashMap<Code, u32>,
     /// For each center household, the households it looks after (sorted by code).
     looked_after: HashMap<u32, Vec<u32>>,
+    /// Positions on the unit sphere, for distance searches (coverage).
+    tree: RTree<HouseholdPoint>,
 }
 
 /// A household search. `q` matches a substring of the head's name, the address, the phone or the
@@ -47,11 +52,13 @@ impl HouseholdIndex {
                 looked_after.entry(*center).or_default().push(i as u32);
             }
         }
+        let tree = household_tree(&households);
         Self {
             households,
             chains,
             by_code,
             looked_after,
+            tree,
         }
     }
 
@@ -69,6 +76,11 @@ impl HouseholdIndex {
 
     pub fn all(&self) -> &Arc<Vec<Household>> {
         &self.households
+    }
+
+    /// The households on the unit sphere (see [`super::geodesic`]).
+    pub fn tree(&self) -> &RTree<HouseholdPoint> {
+        &self.tree
     }
 
     pub fn chain(&self, i: u32) -> Chain {

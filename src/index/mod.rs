@@ -11,6 +11,7 @@
 mod areas;
 mod buildings;
 mod chain;
+mod coverage;
 pub mod geodesic;
 mod households;
 mod parts;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 pub use areas::AreaIndex;
 pub use buildings::BuildingIndex;
 pub use chain::Chain;
+pub use coverage::Coverage;
 pub use households::{HouseholdIndex, Page, Search};
 pub use stations::{Nearby, StationIndex};
 pub use stats::AreaStats;
@@ -108,6 +110,11 @@ impl Index {
             chain: self.areas.locate(p),
             building: self.buildings.locate(p),
         }
+    }
+
+    /// Which households have a station of `kind` within `radius_m` metres (geodesic, WGS 84).
+    pub fn coverage(&self, kind: &crate::domain::StationKind, radius_m: f64) -> Coverage {
+        coverage::compute(self, kind, radius_m)
     }
 
     pub fn stats(&self, area: u32) -> &AreaStats {

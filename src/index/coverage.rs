@@ -1,0 +1,156 @@
+//! Coverage: which households have a station of a kind within a ground distance.
+//!
+//! Households sit in an R-tree on the unit sphere (like stations, see [`super::geodesic`]). For each
+//! station of the kind, the households within the chord of the radius (a slight over-estimate) are
+//! the candidates, and each is confirmed by the geodesic on the WGS 84 ellipsoid. The work grows with
+//! stations × households near each, not with all households × stations.
+
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
+use super::geodesic::{chord2_for_m, ground_distance_m, unit_vector};
+use crate::domain::{Household, StationKind};
+
+/// A household's position on the unit sphere, tagged with its index.
+pub type HouseholdPoint = GeomWithData<[f64; 3], u32>;
+
+/// Builds the household R-tree.
+pub fn household_tree(households: &[Household]) -> RTree<HouseholdPoint> {
+    RTree::bulk_load(
+        households
+            .iter()
+            .enumerate()
+            .map(|(i, h)| GeomWithData::new(unit_vector(h.location), i as u32))
+            .collect(),
+    )
+}
+
+/// The answer of [`super::Index::coverage`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    /// All households.
+    pub households: usize,
+    /// Households with a station of the kind within the radius.
+    pub covered: usize,
+    /// Per household (index order): covered or not.
+    pub flags: Vec<bool>,
+}
+
+/// Marks every household within `radius_m` metres (geodesic, WGS 84) of a station of `kind`.
+pub fn compute(index: &super::Index, kind: &StationKind, radius_m: f64) -> Coverage {
+    let households = index.households.all();
+    let mut flags = vec![false; households.len()];
+    let mut covered = 0;
+    let reach = chord2_for_m(radius_m);
+    for s in index.stations.all().iter().filter(|s| &s.kind == kind) {
+        for hit in index
+            .households
+            .tree()
+            .locate_within_distance(unit_vector(s.location), reach)
+        {
+            let i = hit.data as usize;
+            if !flags[i] && ground_distance_m(s.location, households[i].location) <= radius_m {
+                flags[i] = true;
+                covered += 1;
+            }
+        }
+    }
+    Coverage {
+        households: households.len(),
+        covered,
+        flags,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::domain::{Code, LonLat, Station};
+    use crate::index::{Dataset, Index};
+
+    fn household(i: usize, lon: f64, lat: f64) -> Household {
+        Household {
+            code: Code::parse(&format!("H{i}")).unwrap(),
+            head_name: None,
+            phone: None,
+            members: None,
+            address: None,
+            building_code: None,
+            party_member: false,
+            center_household: false,
+            center_code: None,
+            properties: Default::default(),
+            location: LonLat::new(lon, lat).unwrap(),
+        }
+    }
+
+    fn station(i: usize, kind: &str, lon: f64, lat: f64) -> Station {
+        Station {
+            code: Code::parse(&format!("S{i}")).unwrap(),
+            kind: StationKind::parse(kind).unwrap(),
+            name: None,
+            tier: None,
+            phone: None,
+            open_hours: None,
+            services: vec![],
+            properties: Default::default(),
+            location: LonLat::new(lon, lat).unwrap(),
+        }
+    }
+
+    #[test]
+    fn matches_brute_force_geodesic_counts() {
+        let mut state = 99u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let households: Vec<Household> = (0..3000)
+            .map(|i| household(i, 112.0 + next() * 0.05, 32.0 + next() * 0.05))
+            .collect();
+        let kinds = ["red_station", "police_room"];
+        let stations: Vec<Station> = (0..60)
+            .map(|i| station(i, kinds[i % 2], 112.0 + next() * 0.05, 32.0 + next() * 0.05))
+            .collect();
+        let index = Index::build(Dataset {
+            households: Arc::new(households.clone()),
+            stations: Arc::new(stations.clone()),
+            ..Default::default()
+        });
+        let red = StationKind::parse("red_station").unwrap();
+        for radius in [50.0, 100.0, 500.0] {
+            let got = index.coverage(&red, radius);
+            let expected: Vec<bool> = households
+                .iter()
+                .map(|h| {
+                    stations
+                        .iter()
+                        .any(|s| s.kind == red && ground_distance_m(h.location, s.location) <= radius)
+                })
+                .collect();
+            assert_eq!(got.flags, expected, "radius {radius}");
+            assert_eq!(got.covered, expected.iter().filter(|c| **c).count());
+            assert_eq!(got.households, 3000);
+        }
+        assert!(index.coverage(&red, 500.0).covered > index.coverage(&red, 100.0).covered);
+    }
+
+    #[test]
+    fn the_radius_is_inclusive_in_ground_metres() {
+        // 0.001° east at 32°N is ~94.5 m on the ground (not 111 m, as a degree of latitude would be).
+        let index = Index::build(Dataset {
+            households: Arc::new(vec![household(0, 112.001, 32.0)]),
+            stations: Arc::new(vec![station(0, "red_station", 112.0, 32.0)]),
+            ..Default::default()
+        });
+        let red = StationKind::parse("red_station").unwrap();
+        let d = ground_distance_m(LonLat::new(112.0, 32.0).unwrap(), LonLat::new(112.001, 32.0).unwrap());
+        assert_eq!(index.coverage(&red, d).covered, 1);
+        assert_eq!(index.coverage(&red, d - 0.01).covered, 0);
+        assert_eq!(index.coverage(&red, 100.0).covered, 1);
+    }
+}
