@@ -9,6 +9,7 @@
 //!
 //! The arrows point one way: `http`/`cli` → `state` → `index`/`store`/`import` → `domain`.
 
+pub mod citygen;
 pub mod cli;
 pub mod config;
 pub mod demo;
