@@ -20,6 +20,7 @@
 mod areas;
 mod lakes;
 mod people;
+pub mod points;
 mod records;
 mod scale;
 mod stations;

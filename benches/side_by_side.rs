@@ -1,0 +1,2 @@
+//! Placeholder, filled in by the side-by-side runner.
+fn main() {}
