@@ -19,6 +19,7 @@
 
 mod areas;
 mod lakes;
+mod load;
 mod people;
 pub mod points;
 mod records;
@@ -30,6 +31,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
+pub use load::{Written, write};
 pub use scale::{Plan, Scale, Stations};
 
 use crate::domain::Level;

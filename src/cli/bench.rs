@@ -5,8 +5,6 @@ use std::time::Instant;
 
 use super::open_store;
 use crate::citygen::{self, Scale, Summary};
-use crate::index::Dataset;
-use crate::store::{Batch, Store};
 
 pub async fn run_load(database: &str, scale: Scale, source: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -21,34 +19,18 @@ pub async fn run_load(database: &str, scale: Scale, source: &Path) -> anyhow::Re
         Summary::of(&data)
     );
     let store = open_store(database).await?;
-    let result = write(store.as_ref(), data).await;
+    let result = citygen::write(store.as_ref(), data, |w| {
+        eprintln!(
+            "{}: {} written ({} new) in {:.1} s",
+            w.layer,
+            w.features,
+            w.inserted,
+            w.took.as_secs_f64()
+        )
+    })
+    .await;
     store.close().await;
     result?;
     eprintln!("the city at scale {scale} is in the {} store", store.backend());
-    Ok(())
-}
-
-/// Writes the four layers, each in one transaction (the store chunks large batches itself).
-pub async fn write(store: &dyn Store, data: Dataset) -> anyhow::Result<()> {
-    fn owned<T: Clone>(v: std::sync::Arc<Vec<T>>) -> Vec<T> {
-        std::sync::Arc::try_unwrap(v).unwrap_or_else(|shared| shared.to_vec())
-    }
-    let batches = [
-        Batch::Areas(owned(data.areas)),
-        Batch::Buildings(owned(data.buildings)),
-        Batch::Households(owned(data.households)),
-        Batch::Stations(owned(data.stations)),
-    ];
-    for batch in &batches {
-        let started = Instant::now();
-        let summary = store.upsert(batch).await?;
-        eprintln!(
-            "{}: {} written ({} new) in {:.1} s",
-            batch.layer(),
-            batch.len(),
-            summary.inserted,
-            started.elapsed().as_secs_f64()
-        );
-    }
     Ok(())
 }

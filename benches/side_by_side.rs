@@ -1,2 +1,0 @@
-//! Placeholder, filled in by the side-by-side runner.
-fn main() {}
