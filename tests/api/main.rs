@@ -31,24 +31,12 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-/// Which backends to run; `GRIDMAP_TEST_BACKENDS=sqlite` narrows it while developing.
-fn backends() -> Vec<&'static str> {
-    match std::env::var("GRIDMAP_TEST_BACKENDS").ok().as_deref() {
-        Some("sqlite") => vec!["sqlite"],
-        Some("postgres") => vec!["postgres"],
-        _ => vec!["sqlite", "postgres"],
-    }
-}
-
 /// A fresh, empty store of each backend, with a small batch limit so limit tests stay cheap.
 pub async fn empty_apps() -> Vec<TestApp> {
     let mut apps = Vec::new();
-    for backend in backends() {
+    for backend in support::backends() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = match backend {
-            "sqlite" => support::fresh_sqlite_url(&dir).await,
-            _ => support::fresh_postgres_url().await,
-        };
+        let url = support::fresh_url(backend, &dir).await;
         let store = gridmap::store::open(&url)
             .await
             .unwrap_or_else(|e| panic!("opening {backend}: {e}"));
