@@ -11,6 +11,7 @@ mod households;
 mod imports;
 mod locate;
 mod nearest;
+mod tiles;
 
 use axum::Router;
 use axum::body::Body;
@@ -91,6 +92,15 @@ impl TestApp {
         let value = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         (status, value)
+    }
+
+    /// The raw answer: status, headers and body bytes.
+    pub async fn raw(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let response = self.router.clone().oneshot(req).await.expect("the router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("a body").to_bytes();
+        (status, headers, bytes.to_vec())
     }
 
     pub async fn get(&self, uri: &str) -> (StatusCode, Value) {

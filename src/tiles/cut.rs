@@ -1,0 +1,111 @@
+//! Cutting one tile of one layer: per-tile R-tree search → clip with a buffer → simplify in tile
+//! units → encode. Input geometry is in world units (see [`super::source`]), output in tile units
+//! (4096 across, `y` down).
+
+use geo::{Coord, Rect};
+
+use super::TileError;
+use super::clip::{clip_ring, contains_rect};
+use super::coord::{BUFFER, EXTENT, TileCoord};
+use super::encode::{LayerBuilder, Shape};
+use super::layers::{
+    TileLayer, area_attributes, building_attributes, household_attributes, level_minzoom, station_attributes,
+};
+use super::simplify::{TOLERANCE, orient, simplify_ring, thin};
+use super::source::{BuildingShape, Part, TileSource};
+use crate::domain::Level;
+use crate::index::Index;
+
+/// The MVT bytes of `layer` at `tile`. `source` must have been built from `index`.
+pub fn render(index: &Index, source: &TileSource, layer: TileLayer, tile: TileCoord) -> Result<Vec<u8>, TileError> {
+    let search = tile.world_bounds(BUFFER);
+    let mut out = LayerBuilder::new(layer.name());
+    let fail = |cause: String| TileError::Encode {
+        layer: layer.name(),
+        tile: tile.to_string(),
+        cause,
+    };
+    if tile.z() >= layer.minzoom() {
+        match layer {
+            TileLayer::Areas => {
+                for level in Level::ALL.into_iter().filter(|l| level_minzoom(*l) <= tile.z()) {
+                    for i in source.areas_in(level, search) {
+                        if let Some(shape) = polygons(&source.area_parts[i as usize], tile) {
+                            out.add(shape, &area_attributes(index.areas.get(i))).map_err(fail)?;
+                        }
+                    }
+                }
+            }
+            TileLayer::Buildings => {
+                for i in source.buildings_in(search) {
+                    let shape = match &source.building_shapes[i as usize] {
+                        BuildingShape::Point(c) => Some(point(*c, tile)),
+                        BuildingShape::Parts(parts) => polygons(parts, tile),
+                    };
+                    if let Some(shape) = shape {
+                        out.add(shape, &building_attributes(index.buildings.get(i)))
+                            .map_err(fail)?;
+                    }
+                }
+            }
+            TileLayer::Households => {
+                for (i, c) in source.households_in(search, tile.z()) {
+                    out.add(point(c, tile), &household_attributes(index.households.get(i)))
+                        .map_err(fail)?;
+                }
+            }
+            TileLayer::Stations => {
+                for (i, c) in source.stations_in(search) {
+                    out.add(point(c, tile), &station_attributes(index.stations.get(i)))
+                        .map_err(fail)?;
+                }
+            }
+        }
+    }
+    Ok(out.into_bytes())
+}
+
+fn point(world: Coord<f64>, tile: TileCoord) -> Shape {
+    let c = tile.to_tile(world);
+    Shape::Point([c.x.round() as i32, c.y.round() as i32])
+}
+
+/// The parts of a polygon feature that show in `tile`, clipped to the tile plus its buffer and
+/// simplified; `None` when nothing with area is left.
+fn polygons(parts: &[Part], tile: TileCoord) -> Option<Shape> {
+    let search = tile.world_bounds(BUFFER);
+    let clip_box = Rect::new(
+        Coord { x: -BUFFER, y: -BUFFER },
+        Coord {
+            x: f64::from(EXTENT) + BUFFER,
+            y: f64::from(EXTENT) + BUFFER,
+        },
+    );
+    let mut out = Vec::new();
+    for part in parts.iter().filter(|p| intersects(p.bbox, search)) {
+        let inside = contains_rect(search, part.bbox);
+        let mut rings = Vec::with_capacity(part.rings.len());
+        for (k, ring) in part.rings.iter().enumerate() {
+            let exterior = k == 0;
+            let thinned = thin(ring.iter().map(|c| tile.to_tile(*c)), TOLERANCE);
+            let clipped = if inside { thinned } else { clip_ring(&thinned, clip_box) };
+            match simplify_ring(&clipped, TOLERANCE) {
+                Some(mut r) => {
+                    orient(&mut r, exterior);
+                    rings.push(r);
+                }
+                // Without its exterior the part is gone; a vanished hole is just left out.
+                None if exterior => break,
+                None => {}
+            }
+        }
+        if !rings.is_empty() {
+            out.push(rings);
+        }
+    }
+    (!out.is_empty()).then_some(Shape::Polygons(out))
+}
+
+fn intersects(a: Rect<f64>, b: Rect<f64>) -> bool {
+    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
+}

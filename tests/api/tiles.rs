@@ -1,0 +1,441 @@
+//! Vector tiles, TileJSON, the style and glyphs. Tiles are decoded (with `mvt-reader`, not the
+//! encoder's own crate) and checked feature by feature.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use geo::{Area, BoundingRect, Geometry};
+use gridmap::domain::Layer;
+use gridmap::tiles::{BUFFER, EXTENT, to_world};
+use mvt_reader::Reader;
+use mvt_reader::feature::Value as Mvt;
+use serde_json::{Value, json};
+
+use crate::fixture::*;
+use crate::{TestApp, apps, error_of};
+
+const HOST: &str = "gridmap.test:8080";
+
+/// A decoded feature: its geometry in tile units and its attributes.
+struct Feature {
+    geometry: Geometry<f32>,
+    props: HashMap<String, Mvt>,
+}
+
+impl Feature {
+    fn str(&self, key: &str) -> Option<&str> {
+        match self.props.get(key) {
+            Some(Mvt::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn bool(&self, key: &str) -> Option<bool> {
+        match self.props.get(key) {
+            Some(Mvt::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    fn int(&self, key: &str) -> Option<i64> {
+        match self.props.get(key) {
+            Some(Mvt::Int(i) | Mvt::SInt(i)) => Some(*i),
+            Some(Mvt::UInt(u)) => Some(*u as i64),
+            _ => None,
+        }
+    }
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).header("host", HOST).body(Body::empty()).unwrap()
+}
+
+/// The `(x, y)` of the tile holding a WGS 84 point at zoom `z`.
+fn tile_at(z: u8, lon: f64, lat: f64) -> (u32, u32) {
+    let w = to_world(lon, lat);
+    let n = f64::from(1u32 << z);
+    ((w.x * n) as u32, (w.y * n) as u32)
+}
+
+/// Fetches and decodes one tile; checks the layer's name and extent.
+async fn tile(app: &TestApp, layer: &str, z: u8, (x, y): (u32, u32)) -> Vec<Feature> {
+    let (status, headers, bytes) = app.raw(get(&format!("/tiles/{layer}/{z}/{x}/{y}.mvt"))).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}: {}",
+        app.backend,
+        String::from_utf8_lossy(&bytes)
+    );
+    assert_eq!(headers["content-type"], "application/vnd.mapbox-vector-tile");
+    assert_eq!(headers["cache-control"], "no-cache");
+    assert!(headers.contains_key("etag"));
+    if bytes.is_empty() {
+        return Vec::new();
+    }
+    let reader = Reader::new(bytes).expect("a decodable tile");
+    let layers = reader.get_layer_metadata().unwrap();
+    assert_eq!(layers.len(), 1);
+    assert_eq!(layers[0].name, layer);
+    assert_eq!(layers[0].extent, EXTENT);
+    reader
+        .get_features(0)
+        .unwrap()
+        .into_iter()
+        .map(|f| Feature {
+            geometry: f.geometry,
+            props: f.properties.unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn codes(features: &[Feature]) -> BTreeSet<String> {
+    features.iter().map(|f| f.str("code").unwrap().to_owned()).collect()
+}
+
+fn by_code<'a>(features: &'a [Feature], code: &str) -> &'a Feature {
+    features
+        .iter()
+        .find(|f| f.str("code") == Some(code))
+        .unwrap_or_else(|| panic!("no {code} in {:?}", codes(features)))
+}
+
+/// Tile units of tile `z/x/y` back to WGS 84 degrees.
+fn to_lonlat(z: u8, (x, y): (u32, u32), px: f64, py: f64) -> (f64, f64) {
+    let n = f64::from(1u32 << z);
+    let wx = (f64::from(x) + px / f64::from(EXTENT)) / n;
+    let wy = (f64::from(y) + py / f64::from(EXTENT)) / n;
+    let lat = (std::f64::consts::PI * (1.0 - 2.0 * wy)).sinh().atan().to_degrees();
+    (wx * 360.0 - 180.0, lat)
+}
+
+#[tokio::test]
+async fn area_levels_appear_at_their_zooms() {
+    for app in apps().await {
+        let at = (112.17, 32.02);
+        let levels_at = |features: &[Feature]| -> BTreeSet<String> {
+            features.iter().map(|f| f.str("level").unwrap().to_owned()).collect()
+        };
+        let expect = [
+            (4, vec!["county"]),
+            (7, vec!["county"]),
+            (8, vec!["county", "township"]),
+            (10, vec!["community", "county", "township"]),
+            (12, vec!["community", "county", "grid", "township"]),
+            (13, vec!["community", "county", "grid", "red_yard", "township"]),
+        ];
+        for (z, levels) in expect {
+            let features = tile(&app, "areas", z, tile_at(z, at.0, at.1)).await;
+            let want: BTreeSet<String> = levels.into_iter().map(str::to_owned).collect();
+            assert_eq!(levels_at(&features), want, "{} z{z}", app.backend);
+        }
+        let z13 = tile(&app, "areas", 13, tile_at(13, at.0, at.1)).await;
+        let yard = by_code(&z13, YARD_S);
+        assert_eq!(yard.str("name"), Some("南屋场"));
+        assert_eq!(yard.str("level"), Some("red_yard"));
+        assert_eq!(yard.str("parent_code"), Some(GRID_E));
+        assert_eq!(yard.int("minzoom"), Some(13));
+        let county = by_code(&z13, COUNTY);
+        assert_eq!(county.str("parent_code"), None);
+        assert_eq!(county.int("minzoom"), Some(0));
+    }
+}
+
+#[tokio::test]
+async fn a_polygon_crossing_tile_edges_is_clipped_to_the_buffer() {
+    for app in apps().await {
+        // At z12 the county (0.2° across) covers the whole tile around (112.1, 32.1) and more.
+        let z = 12;
+        let features = tile(&app, "areas", z, tile_at(z, 112.1, 32.1)).await;
+        let county = by_code(&features, COUNTY);
+        let rect = county.geometry.bounding_rect().unwrap();
+        let (lo, hi) = (-BUFFER as f32, EXTENT as f32 + BUFFER as f32);
+        assert_eq!(
+            (rect.min().x, rect.min().y, rect.max().x, rect.max().y),
+            (lo, lo, hi, hi),
+            "{}: clipped to the tile and its buffer",
+            app.backend
+        );
+        // MVT orientation: exteriors have positive area in tile units (clockwise on screen).
+        let polygons = match &county.geometry {
+            Geometry::Polygon(p) => vec![p.clone()],
+            Geometry::MultiPolygon(mp) => mp.0.clone(),
+            other => panic!("not a polygon: {other:?}"),
+        };
+        for p in &polygons {
+            assert!(geo::Polygon::new(p.exterior().clone(), vec![]).signed_area() > 0.0);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_small_footprint_lands_where_it_is_on_the_ground() {
+    for app in apps().await {
+        let z = 14;
+        let xy = tile_at(z, 112.1201, 32.0501);
+        let features = tile(&app, "buildings", z, xy).await;
+        let b1 = by_code(&features, "B1");
+        assert_eq!(b1.str("address"), Some("测试县东镇西网格1号"));
+        assert_eq!(b1.int("floors"), Some(2));
+        let r = b1.geometry.bounding_rect().unwrap();
+        let (w, n) = to_lonlat(z, xy, f64::from(r.min().x), f64::from(r.min().y));
+        let (e, s) = to_lonlat(z, xy, f64::from(r.max().x), f64::from(r.max().y));
+        // One tile unit at z14 is ~0.6 m, ~6e-6°.
+        for (got, want) in [(w, 112.120), (e, 112.1202), (s, 32.050), (n, 32.0502)] {
+            assert!((got - want).abs() < 1e-5, "{}: {got} vs {want}", app.backend);
+        }
+    }
+}
+
+#[tokio::test]
+async fn households_are_thinned_to_center_households_below_zoom_16() {
+    for app in apps().await {
+        let at = (112.1201, 32.0501);
+        let z14 = tile(&app, "households", 14, tile_at(14, at.0, at.1)).await;
+        assert_eq!(codes(&z14), BTreeSet::from(["H1".to_owned()]), "{}", app.backend);
+        let z16 = tile(&app, "households", 16, tile_at(16, at.0, at.1)).await;
+        assert_eq!(codes(&z16), BTreeSet::from(["H1".to_owned(), "H2".to_owned()]));
+        let h1 = by_code(&z16, "H1");
+        assert_eq!(h1.str("head_name"), Some("张三"));
+        assert_eq!(h1.bool("center_household"), Some(true));
+        assert_eq!(h1.bool("party_member"), Some(true));
+        assert_eq!(by_code(&z16, "H2").bool("center_household"), Some(false));
+        assert!(tile(&app, "households", 13, tile_at(13, at.0, at.1)).await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn stations_carry_kind_name_and_tier() {
+    for app in apps().await {
+        let z = 12;
+        let features = tile(&app, "stations", z, tile_at(z, 112.17, 32.12)).await;
+        let gc = by_code(&features, "GC-1");
+        assert_eq!(gc.str("kind"), Some("governance_center"));
+        assert_eq!(gc.str("tier"), Some("township"));
+        assert_eq!(gc.str("name"), Some("东镇综治中心"));
+        // mvt-reader reads every point feature as a multipoint.
+        match &gc.geometry {
+            Geometry::Point(_) => {}
+            Geometry::MultiPoint(mp) => assert_eq!(mp.0.len(), 1),
+            other => panic!("not a point: {other:?}"),
+        }
+        assert!(tile(&app, "stations", 9, tile_at(9, 112.17, 32.12)).await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn an_import_shows_in_the_next_tile_with_a_new_etag() {
+    for app in apps().await {
+        let z = 15;
+        let at = (112.19, 32.19);
+        let (x, y) = tile_at(z, at.0, at.1);
+        let uri = format!("/tiles/stations/{z}/{x}/{y}.mvt");
+        let (_, headers, _) = app.raw(get(&uri)).await;
+        let before = headers["etag"].to_str().unwrap().to_owned();
+        let again = Request::get(&uri).header("host", HOST).header("if-none-match", &before);
+        let (status, headers, body) = app.raw(again.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED, "{}", app.backend);
+        assert_eq!(headers["etag"], before.as_str());
+        assert!(body.is_empty());
+        assert!(tile(&app, "stations", z, (x, y)).await.is_empty());
+
+        let new = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"code": "VS-1", "kind": "volunteer_station", "name": "新志愿服务站"},
+            "geometry": {"type": "Point", "coordinates": [at.0, at.1]}}]});
+        app.import(Layer::Stations, &new.to_string()).await.unwrap();
+
+        let stale = Request::get(&uri).header("host", HOST).header("if-none-match", &before);
+        let (status, headers, _) = app.raw(stale.body(Body::empty()).unwrap()).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{}: the old ETag no longer matches",
+            app.backend
+        );
+        assert_ne!(headers["etag"].to_str().unwrap(), before);
+        let features = tile(&app, "stations", z, (x, y)).await;
+        assert_eq!(by_code(&features, "VS-1").str("name"), Some("新志愿服务站"));
+    }
+}
+
+#[tokio::test]
+async fn tilejson_describes_each_layer() {
+    for app in apps().await {
+        for layer in ["areas", "buildings", "households", "stations"] {
+            let (status, headers, bytes) = app.raw(get(&format!("/tiles/{layer}.json"))).await;
+            assert_eq!(status, StatusCode::OK, "{}: {layer}", app.backend);
+            assert_eq!(headers["cache-control"], "no-cache");
+            let doc: Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(doc["tilejson"], "3.0.0");
+            assert_eq!(
+                doc["tiles"],
+                json!([format!("http://{HOST}/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt")])
+            );
+            let (min, max) = (doc["minzoom"].as_u64().unwrap(), doc["maxzoom"].as_u64().unwrap());
+            assert!(min <= max && max <= 22);
+            assert_eq!(doc["bounds"].as_array().unwrap().len(), 4);
+            let vl = &doc["vector_layers"][0];
+            assert_eq!(vl["id"], layer);
+            assert_eq!(vl["fields"]["code"], "String");
+            assert_eq!(vl["minzoom"], doc["minzoom"]);
+        }
+        let (_, _, bytes) = app.raw(get("/tiles/areas.json")).await;
+        let areas: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(areas["bounds"], json!([112.0, 32.0, 112.32, 32.2]));
+        assert_eq!(areas["minzoom"], 0);
+        assert_eq!(
+            areas["vector_layers"][0]["level_minzoom"],
+            json!({"county": 0, "township": 8, "community": 10, "grid": 12, "red_yard": 13})
+        );
+        let (_, _, bytes) = app.raw(get("/tiles/households.json")).await;
+        let households: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(households["minzoom"], 14);
+        assert_eq!(households["vector_layers"][0]["fields"]["head_name"], "String");
+    }
+}
+
+#[tokio::test]
+async fn bad_tile_addresses_are_client_errors_in_the_error_shape() {
+    for app in apps().await {
+        for (uri, want) in [
+            ("/tiles/areas/23/0/0.mvt", StatusCode::BAD_REQUEST),
+            ("/tiles/areas/3/8/0.mvt", StatusCode::BAD_REQUEST),
+            ("/tiles/areas/3/0/8.mvt", StatusCode::BAD_REQUEST),
+            ("/tiles/areas/-1/0/0.mvt", StatusCode::BAD_REQUEST),
+            ("/tiles/areas/1/-1/0.mvt", StatusCode::BAD_REQUEST),
+            ("/tiles/areas/a/0/0.mvt", StatusCode::BAD_REQUEST),
+            ("/tiles/areas/1/0/x.mvt", StatusCode::BAD_REQUEST),
+            ("/tiles/roads/0/0/0.mvt", StatusCode::NOT_FOUND),
+            ("/tiles/areas/0/0/0", StatusCode::NOT_FOUND),
+            ("/tiles/areas/0/0/0.png", StatusCode::NOT_FOUND),
+            ("/tiles/areas/0/0", StatusCode::NOT_FOUND),
+            ("/tiles/roads.json", StatusCode::NOT_FOUND),
+            ("/tiles/areas", StatusCode::NOT_FOUND),
+        ] {
+            let (status, _, bytes) = app.raw(get(uri)).await;
+            assert_eq!(status, want, "{}: {uri}", app.backend);
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| panic!("{uri}: not JSON"));
+            let (_, message) = error_of(&body);
+            assert!(!message.contains("internal"), "{uri}: {message}");
+        }
+        let (_, _, bytes) = app.raw(get("/tiles/areas/23/0/0.mvt")).await;
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(error_of(&body).0, "invalid_tile");
+        assert!(error_of(&body).1.contains("22"));
+    }
+}
+
+/// Every string in a JSON document, with where it is.
+fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::String(s) => out.push(s),
+        Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+        Value::Object(o) => o.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_style_uses_nothing_outside_gridmap() {
+    for app in apps().await {
+        let (status, headers, bytes) = app.raw(get("/style.json")).await;
+        assert_eq!(status, StatusCode::OK, "{}", app.backend);
+        assert!(headers.contains_key("etag"));
+        let style: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(style["version"], 8);
+        assert!(style.get("sprite").is_none());
+        let mut all = Vec::new();
+        strings(&style, &mut all);
+        let origin = format!("http://{HOST}/");
+        for s in all.iter().filter(|s| s.contains("://") || s.starts_with("//")) {
+            assert!(s.starts_with(&origin), "a URL outside gridmap: {s}");
+        }
+        assert_eq!(
+            style["glyphs"],
+            format!("http://{HOST}/fonts/{{fontstack}}/{{range}}.pbf")
+        );
+        let sources = style["sources"].as_object().unwrap();
+        for (name, source) in sources {
+            assert_eq!(source["url"], format!("http://{HOST}/tiles/{name}.json"));
+        }
+        let mut ids = BTreeSet::new();
+        for layer in style["layers"].as_array().unwrap() {
+            assert!(ids.insert(layer["id"].as_str().unwrap()), "duplicate layer id");
+            if let Some(source) = layer["source"].as_str() {
+                assert!(sources.contains_key(source));
+                assert_eq!(layer["source-layer"], source);
+            }
+            if let Some(font) = layer["layout"].get("text-font") {
+                assert_eq!(font, &json!([gridmap::glyphs::FONTSTACK]));
+            }
+        }
+        for id in [
+            "county-line",
+            "grid-fill",
+            "red_yard-fill",
+            "center-households",
+            "stations",
+            "county-label",
+            "station-label",
+        ] {
+            assert!(ids.contains(id), "no layer {id}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn glyphs_for_chinese_labels() {
+    let apps = apps().await;
+    let Some(app) = apps.first() else { return };
+    let stack = "/fonts/Noto%20Sans%20CJK%20SC%20Regular";
+    let (status, _, _) = app.raw(get(&format!("{stack}/26368-26623.png"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = app.raw(get(&format!("{stack}/1-256.pbf"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, bytes) = app.raw(get("/fonts/Comic%20Sans/0-255.pbf")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    error_of(&serde_json::from_slice(&bytes).unwrap());
+
+    if gridmap::glyphs::Glyphs::system().font().is_none() {
+        // scripts/test.sh installs fonts-noto-cjk; without it the range must be a clear 404.
+        let (status, _, bytes) = app.raw(get(&format!("{stack}/26368-26623.pbf"))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert!(error_of(&body).1.contains("fonts-noto-cjk"));
+        eprintln!("fonts-noto-cjk is not installed: checked the 404, skipped rendering");
+        return;
+    }
+    // 李 is U+674E = 26446, in the range 26368-26623.
+    let (status, headers, bytes) = app.raw(get(&format!("{stack}/26368-26623.pbf"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/x-protobuf");
+    use pbf_font_tools::prost::Message;
+    let glyphs = pbf_font_tools::Glyphs::decode(bytes.as_slice()).expect("a glyph PBF");
+    let stack = &glyphs.stacks[0];
+    assert_eq!(stack.name, gridmap::glyphs::FONTSTACK);
+    assert_eq!(stack.range, "26368-26623");
+    let li = stack
+        .glyphs
+        .iter()
+        .find(|g| g.id == 0x674E)
+        .expect("李 is in the range");
+    assert!(li.width > 0 && li.height > 0 && li.advance > 0);
+    assert!(li.bitmap.as_ref().is_some_and(|b| !b.is_empty()));
+}
+
+#[tokio::test]
+async fn openapi_lists_the_map_endpoints() {
+    for app in apps().await {
+        let (status, doc) = app.get("/api/v1/openapi.json").await;
+        assert_eq!(status, StatusCode::OK);
+        for path in [
+            "/tiles/{layer}/{z}/{x}/{y}.mvt",
+            "/tiles/{layer}.json",
+            "/style.json",
+            "/fonts/{fontstack}/{range}.pbf",
+        ] {
+            assert!(doc["paths"].get(path).is_some(), "{}: {path} missing", app.backend);
+        }
+    }
+}
