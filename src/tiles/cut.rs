@@ -7,9 +7,10 @@ use geo::{Coord, Rect};
 use super::TileError;
 use super::clip::{clip_ring, contains_rect};
 use super::coord::{BUFFER, EXTENT, TileCoord};
-use super::encode::{LayerBuilder, Shape};
+use super::encode::{LayerBuilder, Shape, tile_bytes};
 use super::layers::{
-    TileLayer, area_attributes, building_attributes, household_attributes, level_minzoom, station_attributes,
+    AREA_LABELS, TileLayer, area_attributes, building_attributes, household_attributes, level_minzoom,
+    station_attributes,
 };
 use super::simplify::{TOLERANCE, orient, simplify_ring, thin};
 use super::source::{BuildingShape, Part, TileSource};
@@ -20,6 +21,11 @@ use crate::index::Index;
 pub fn render(index: &Index, source: &TileSource, layer: TileLayer, tile: TileCoord) -> Result<Vec<u8>, TileError> {
     let search = tile.world_bounds(BUFFER);
     let mut out = LayerBuilder::new(layer.name());
+    let mut labels = LayerBuilder::new(AREA_LABELS);
+    // A label point belongs to the one tile that holds it (half-open), so each area is named once;
+    // renderers draw a symbol past its tile's edge.
+    let own = tile.world_bounds(0.0);
+    let owns = |c: Coord<f64>| own.min().x <= c.x && c.x < own.max().x && own.min().y <= c.y && c.y < own.max().y;
     let fail = |cause: String| TileError::Encode {
         layer: layer.name(),
         tile: tile.to_string(),
@@ -30,8 +36,12 @@ pub fn render(index: &Index, source: &TileSource, layer: TileLayer, tile: TileCo
             TileLayer::Areas => {
                 for level in Level::ALL.into_iter().filter(|l| level_minzoom(*l) <= tile.z()) {
                     for i in source.areas_in(level, search) {
+                        let attributes = area_attributes(index.areas.get(i));
                         if let Some(shape) = polygons(&source.area_parts[i as usize], tile) {
-                            out.add(shape, &area_attributes(index.areas.get(i))).map_err(fail)?;
+                            out.add(shape, &attributes).map_err(&fail)?;
+                        }
+                        if let Some(at) = source.area_labels[i as usize].filter(|c| owns(*c)) {
+                            labels.add(point(at, tile), &attributes).map_err(&fail)?;
                         }
                     }
                 }
@@ -62,7 +72,7 @@ pub fn render(index: &Index, source: &TileSource, layer: TileLayer, tile: TileCo
             }
         }
     }
-    Ok(out.into_bytes())
+    Ok(tile_bytes([out, labels]))
 }
 
 fn point(world: Coord<f64>, tile: TileCoord) -> Shape {

@@ -65,23 +65,30 @@ impl LayerBuilder {
         Ok(())
     }
 
-    /// The tile's bytes: this one layer, or no layer at all when it has no feature (an empty tile
-    /// is a valid tile of zero bytes).
-    pub fn into_bytes(self) -> Vec<u8> {
+    fn into_layer(self) -> Option<tile::Layer> {
         if self.features.is_empty() {
-            return Vec::new();
+            return None;
         }
         let (keys, values) = self.tags.into_tags();
-        let layer = tile::Layer {
+        Some(tile::Layer {
             version: 2,
             name: self.name.to_owned(),
             features: self.features,
             keys,
             values: values.into_iter().map(Into::into).collect(),
             extent: Some(EXTENT),
-        };
-        Tile { layers: vec![layer] }.encode_to_vec()
+        })
     }
+}
+
+/// The tile's bytes: the layers that have features, or nothing at all (an empty tile is a valid
+/// tile of zero bytes).
+pub fn tile_bytes(layers: impl IntoIterator<Item = LayerBuilder>) -> Vec<u8> {
+    let layers: Vec<tile::Layer> = layers.into_iter().filter_map(LayerBuilder::into_layer).collect();
+    if layers.is_empty() {
+        return Vec::new();
+    }
+    Tile { layers }.encode_to_vec()
 }
 
 fn geometry(shape: Shape) -> Geometry<f64> {
@@ -123,9 +130,9 @@ mod tests {
         layer
             .add(Shape::Polygons(vec![square]), &vec![("ok", Value::Bool(true))])
             .unwrap();
-        let bytes = layer.into_bytes();
+        let bytes = tile_bytes([layer, LayerBuilder::new("empty")]);
         let tile = Tile::decode(bytes.as_slice()).unwrap();
-        assert_eq!(tile.layers.len(), 1);
+        assert_eq!(tile.layers.len(), 1, "empty layers are left out");
         let l = &tile.layers[0];
         assert_eq!((l.name.as_str(), l.extent, l.features.len()), ("things", Some(4096), 2));
         assert_eq!(l.features[0].r#type, Some(tile::GeomType::Point as i32));
@@ -136,6 +143,6 @@ mod tests {
 
     #[test]
     fn an_empty_layer_is_an_empty_tile() {
-        assert!(LayerBuilder::new("none").into_bytes().is_empty());
+        assert!(tile_bytes([LayerBuilder::new("none")]).is_empty());
     }
 }

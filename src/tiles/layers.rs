@@ -31,6 +31,10 @@ pub enum TileLayer {
     Stations,
 }
 
+/// The second layer of area tiles: one point per area, where its name goes, with the area's
+/// attributes. Labels placed on polygons would repeat in every tile the polygon touches.
+pub const AREA_LABELS: &str = "area_labels";
+
 /// The zoom from which every household (not only center households) is in the tiles.
 pub const ALL_HOUSEHOLDS_FROM: u8 = 16;
 

@@ -25,7 +25,7 @@ pub use cache::TileCache;
 pub use coord::{BUFFER, EXTENT, MAX_ZOOM, TileCoord, to_world};
 pub use cut::render;
 pub use error::TileError;
-pub use layers::{ALL_HOUSEHOLDS_FROM, TileLayer, level_minzoom};
+pub use layers::{ALL_HOUSEHOLDS_FROM, AREA_LABELS, TileLayer, level_minzoom};
 pub use source::TileSource;
 pub use style::style;
 pub use tilejson::tilejson;

@@ -4,7 +4,7 @@
 //! Built lazily from an [`Index`] on the first tile request after a swap (see [`super::TileCache`]):
 //! a few hundred milliseconds for a city, paid once per data change instead of per tile.
 
-use geo::{BoundingRect, Coord, Geometry, MultiPolygon, Rect};
+use geo::{BoundingRect, Coord, Geometry, InteriorPoint, MultiPolygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
@@ -35,6 +35,8 @@ pub struct TileSource {
     /// One tree per level, [`Level::depth`] order, so a low-zoom tile never walks the grids.
     area_trees: Vec<RTree<BoxItem>>,
     pub(super) area_parts: Vec<Vec<Part>>,
+    /// Where each area's name goes: a point inside its largest part, world units.
+    pub(super) area_labels: Vec<Option<Coord<f64>>>,
     building_tree: RTree<BoxItem>,
     pub(super) building_shapes: Vec<BuildingShape>,
     center_households: RTree<PointItem>,
@@ -49,6 +51,10 @@ impl TileSource {
     pub fn build(index: &Index) -> Self {
         let areas = index.areas.all();
         let area_parts: Vec<Vec<Part>> = areas.iter().map(|a| parts(&a.geometry)).collect();
+        let area_labels = areas
+            .iter()
+            .map(|a| a.geometry.interior_point().map(|p| to_world(p.x(), p.y())))
+            .collect();
         let area_trees = Level::ALL
             .iter()
             .map(|level| {
@@ -144,6 +150,7 @@ impl TileSource {
             generation: index.generation(),
             area_trees,
             area_parts,
+            area_labels,
             building_tree,
             building_shapes,
             center_households: RTree::bulk_load(centers),

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::layers::{TileLayer, level_minzoom};
+use super::layers::{AREA_LABELS, TileLayer, level_minzoom};
 use crate::domain::{Level, StationKind};
 use crate::glyphs::FONTSTACK;
 
@@ -19,6 +19,9 @@ const KINDS: [(&str, &str, &str); 7] = [
     ("ops_center", "#00838f", "城"),
     ("legal_office", "#5d4037", "法"),
 ];
+
+/// Kinds drawn from zoom 10; the rest from 13.
+const MAJOR_KINDS: [&str; 2] = ["governance_center", "ops_center"];
 
 /// The style, with absolute URLs under `base` (such as `http://127.0.0.1:8080`). `center` is
 /// where the map opens, WGS 84 degrees.
@@ -91,7 +94,7 @@ fn point_layers() -> Vec<Value> {
     kind_colors.push(json!("#616161"));
     kind_marks.push(json!("站"));
     let center = json!(["==", ["get", "center_household"], true]);
-    vec![
+    let mut out = vec![
         json!({"id": "buildings-point", "type": "circle", "source": "buildings", "source-layer": "buildings",
                "filter": ["==", ["geometry-type"], "Point"],
                "paint": {"circle-radius": 3, "circle-color": "#8d8577"}}),
@@ -102,13 +105,24 @@ fn point_layers() -> Vec<Value> {
         json!({"id": "center-households", "type": "circle", "source": "households", "source-layer": "households",
                "filter": center,
                "paint": {"circle-radius": 6, "circle-color": "#d32f2f", "circle-stroke-color": "#ffc107", "circle-stroke-width": 2}}),
-        json!({"id": "stations", "type": "circle", "source": "stations", "source-layer": "stations",
-               "paint": {"circle-radius": 9, "circle-color": kind_colors, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5}}),
-        json!({"id": "station-marks", "type": "symbol", "source": "stations", "source-layer": "stations",
+    ];
+    // Centers that serve a whole township or city show from the tiles' first zoom; the many
+    // neighbourhood stations (a talk room per red house-yard, a red station per community) from 13.
+    let major = json!(["in", ["get", "kind"], ["literal", MAJOR_KINDS]]);
+    for (id, filter, minzoom) in [
+        ("stations-major", major.clone(), 10),
+        ("stations", json!(["!", major]), 13),
+    ] {
+        out.push(json!({"id": id, "type": "circle", "source": "stations", "source-layer": "stations",
+               "minzoom": minzoom, "filter": filter,
+               "paint": {"circle-radius": 9, "circle-color": kind_colors, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5}}));
+        out.push(json!({"id": format!("{id}-marks"), "type": "symbol", "source": "stations", "source-layer": "stations",
+               "minzoom": minzoom, "filter": filter,
                "layout": {"text-field": kind_marks, "text-font": [FONTSTACK], "text-size": 11, "text-allow-overlap": true,
                           "text-ignore-placement": true},
-               "paint": {"text-color": "#ffffff"}}),
-    ]
+               "paint": {"text-color": "#ffffff"}}));
+    }
+    out
 }
 
 fn label_layers() -> Vec<Value> {
@@ -123,7 +137,7 @@ fn label_layers() -> Vec<Value> {
     let mut out: Vec<Value> = levels
         .into_iter()
         .map(|(level, min, max, size)| {
-            json!({"id": format!("{}-label", level.as_str()), "type": "symbol", "source": "areas", "source-layer": "areas",
+            json!({"id": format!("{}-label", level.as_str()), "type": "symbol", "source": "areas", "source-layer": AREA_LABELS,
                    "minzoom": min.max(level_minzoom(level)), "maxzoom": max, "filter": level_is(level),
                    "layout": {"text-field": ["get", "name"], "text-font": [FONTSTACK], "text-size": size},
                    "paint": {"text-color": "#3e2723", "text-halo-color": "#ffffff", "text-halo-width": 1.5}})

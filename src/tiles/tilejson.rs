@@ -3,7 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::coord::MAX_LAT;
-use super::layers::{TileLayer, level_minzoom};
+use super::layers::{AREA_LABELS, TileLayer, level_minzoom};
 use crate::domain::Level;
 
 /// The TileJSON of `layer`. `base` is the absolute origin clients reach gridmap at (such as
@@ -32,6 +32,16 @@ pub fn tilejson(layer: TileLayer, base: &str, bounds: Option<[f64; 4]>) -> Value
             .collect();
         vector_layer["level_minzoom"] = Value::Object(levels);
     }
+    let mut vector_layers = vec![vector_layer];
+    if layer == TileLayer::Areas {
+        vector_layers.push(json!({
+            "id": AREA_LABELS,
+            "description": "One point per area where its name goes (inside its largest part), with the area's attributes",
+            "minzoom": layer.minzoom(),
+            "maxzoom": layer.maxzoom(),
+            "fields": fields.clone(),
+        }));
+    }
     json!({
         "tilejson": "3.0.0",
         "name": format!("gridmap {}", layer.name()),
@@ -43,6 +53,6 @@ pub fn tilejson(layer: TileLayer, base: &str, bounds: Option<[f64; 4]>) -> Value
         "maxzoom": layer.maxzoom(),
         "bounds": bounds,
         "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, center_zoom],
-        "vector_layers": [vector_layer],
+        "vector_layers": vector_layers,
     })
 }

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use geo::{Area, BoundingRect, Geometry};
 use gridmap::domain::Layer;
-use gridmap::tiles::{BUFFER, EXTENT, to_world};
+use gridmap::tiles::{AREA_LABELS, BUFFER, EXTENT, to_world};
 use mvt_reader::Reader;
 use mvt_reader::feature::Value as Mvt;
 use serde_json::{Value, json};
@@ -58,8 +58,8 @@ fn tile_at(z: u8, lon: f64, lat: f64) -> (u32, u32) {
     ((w.x * n) as u32, (w.y * n) as u32)
 }
 
-/// Fetches and decodes one tile; checks the layer's name and extent.
-async fn tile(app: &TestApp, layer: &str, z: u8, (x, y): (u32, u32)) -> Vec<Feature> {
+/// Fetches and decodes one tile: its layers by name, each checked for its extent.
+async fn tile_layers(app: &TestApp, layer: &str, z: u8, (x, y): (u32, u32)) -> HashMap<String, Vec<Feature>> {
     let (status, headers, bytes) = app.raw(get(&format!("/tiles/{layer}/{z}/{x}/{y}.mvt"))).await;
     assert_eq!(
         status,
@@ -71,23 +71,40 @@ async fn tile(app: &TestApp, layer: &str, z: u8, (x, y): (u32, u32)) -> Vec<Feat
     assert_eq!(headers["content-type"], "application/vnd.mapbox-vector-tile");
     assert_eq!(headers["cache-control"], "no-cache");
     assert!(headers.contains_key("etag"));
+    let mut out = HashMap::new();
     if bytes.is_empty() {
-        return Vec::new();
+        return out;
     }
     let reader = Reader::new(bytes).expect("a decodable tile");
-    let layers = reader.get_layer_metadata().unwrap();
-    assert_eq!(layers.len(), 1);
-    assert_eq!(layers[0].name, layer);
-    assert_eq!(layers[0].extent, EXTENT);
-    reader
-        .get_features(0)
-        .unwrap()
-        .into_iter()
-        .map(|f| Feature {
-            geometry: f.geometry,
-            props: f.properties.unwrap_or_default(),
-        })
-        .collect()
+    for (i, meta) in reader.get_layer_metadata().unwrap().into_iter().enumerate() {
+        assert_eq!(meta.extent, EXTENT);
+        let allowed = if layer == "areas" {
+            vec!["areas", AREA_LABELS]
+        } else {
+            vec![layer]
+        };
+        assert!(
+            allowed.contains(&meta.name.as_str()),
+            "layer {} in a {layer} tile",
+            meta.name
+        );
+        let features = reader
+            .get_features(i)
+            .unwrap()
+            .into_iter()
+            .map(|f| Feature {
+                geometry: f.geometry,
+                props: f.properties.unwrap_or_default(),
+            })
+            .collect();
+        out.insert(meta.name, features);
+    }
+    out
+}
+
+/// The features of the tile's layer named like the tile.
+async fn tile(app: &TestApp, layer: &str, z: u8, xy: (u32, u32)) -> Vec<Feature> {
+    tile_layers(app, layer, z, xy).await.remove(layer).unwrap_or_default()
 }
 
 fn codes(features: &[Feature]) -> BTreeSet<String> {
@@ -139,6 +156,35 @@ async fn area_levels_appear_at_their_zooms() {
         let county = by_code(&z13, COUNTY);
         assert_eq!(county.str("parent_code"), None);
         assert_eq!(county.int("minzoom"), Some(0));
+    }
+}
+
+#[tokio::test]
+async fn each_area_is_labelled_in_one_tile_only() {
+    for app in apps().await {
+        // At z12 the fixture spans several tiles; every area of the levels shown there has exactly
+        // one label point over all of them.
+        let z = 12;
+        let (x0, y0) = tile_at(z, 111.99, 32.21);
+        let (x1, y1) = tile_at(z, 112.33, 31.99);
+        let mut labelled: Vec<String> = Vec::new();
+        for x in x0..=x1 {
+            for y in y0..=y1 {
+                let mut layers = tile_layers(&app, "areas", z, (x, y)).await;
+                for f in layers.remove(AREA_LABELS).unwrap_or_default() {
+                    assert!(matches!(f.geometry, Geometry::Point(_) | Geometry::MultiPoint(_)));
+                    if let Geometry::MultiPoint(mp) = &f.geometry {
+                        let p = mp.0[0];
+                        assert!((0.0..4096.0).contains(&p.x()) && (0.0..4096.0).contains(&p.y()));
+                    }
+                    labelled.push(f.str("code").unwrap().to_owned());
+                }
+            }
+        }
+        labelled.sort();
+        let mut want = vec![COUNTY, ENCLAVE, WEST, EAST, COMMUNITY, NORTH_COMMUNITY, GRID_W, GRID_E];
+        want.sort();
+        assert_eq!(labelled, want, "{}", app.backend);
     }
 }
 
@@ -277,6 +323,20 @@ async fn tilejson_describes_each_layer() {
             assert_eq!(doc["bounds"].as_array().unwrap().len(), 4);
             let vl = &doc["vector_layers"][0];
             assert_eq!(vl["id"], layer);
+            let ids: Vec<&str> = doc["vector_layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["id"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                ids,
+                if layer == "areas" {
+                    vec![layer, AREA_LABELS]
+                } else {
+                    vec![layer]
+                }
+            );
             assert_eq!(vl["fields"]["code"], "String");
             assert_eq!(vl["minzoom"], doc["minzoom"]);
         }
@@ -364,7 +424,8 @@ async fn the_style_uses_nothing_outside_gridmap() {
             assert!(ids.insert(layer["id"].as_str().unwrap()), "duplicate layer id");
             if let Some(source) = layer["source"].as_str() {
                 assert!(sources.contains_key(source));
-                assert_eq!(layer["source-layer"], source);
+                let source_layer = layer["source-layer"].as_str().unwrap();
+                assert!(source_layer == source || (source == "areas" && source_layer == AREA_LABELS));
             }
             if let Some(font) = layer["layout"].get("text-font") {
                 assert_eq!(font, &json!([gridmap::glyphs::FONTSTACK]));
