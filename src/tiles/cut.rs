@@ -119,3 +119,93 @@ fn polygons(parts: &[Part], tile: TileCoord) -> Option<Shape> {
 fn intersects(a: Rect<f64>, b: Rect<f64>) -> bool {
     a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use geo::{LineString, MultiPolygon, Polygon};
+    use geozero::mvt::{Message, Tile};
+
+    use super::*;
+    use crate::domain::{Area, Code};
+    use crate::index::Dataset;
+    use crate::tiles::to_world;
+
+    /// A county drawn as a circle of 20,000 vertices, 0.3° across, around (112, 32).
+    fn detailed_county() -> Index {
+        let ring: Vec<(f64, f64)> = (0..=20_000)
+            .map(|i| {
+                let a = f64::from(i % 20_000) / 20_000.0 * std::f64::consts::TAU;
+                (112.0 + 0.3 * a.cos(), 32.0 + 0.3 * a.sin())
+            })
+            .collect();
+        let area = Area {
+            id: uuid::Uuid::nil(),
+            code: Code::parse("420001").unwrap(),
+            name: "测试县".into(),
+            level: Level::County,
+            parent_code: None,
+            leader_name: None,
+            leader_phone: None,
+            properties: Default::default(),
+            geometry: MultiPolygon::new(vec![Polygon::new(LineString::from(ring), vec![])]),
+            version: 1,
+        };
+        Index::build(Dataset {
+            areas: Arc::new(vec![area]),
+            ..Default::default()
+        })
+    }
+
+    /// Vertices of every polygon feature of a tile's first layer.
+    fn vertices(bytes: &[u8]) -> usize {
+        let tile = Tile::decode(bytes).unwrap();
+        // Each MoveTo/LineTo parameter pair is one vertex: (command count) = total - vertices * 2.
+        tile.layers[0]
+            .features
+            .iter()
+            .map(|f| {
+                let mut n = 0;
+                let mut i = 0;
+                while i < f.geometry.len() {
+                    let (id, count) = (f.geometry[i] & 7, (f.geometry[i] >> 3) as usize);
+                    i += 1;
+                    if id != 7 {
+                        n += count;
+                        i += 2 * count;
+                    }
+                }
+                n
+            })
+            .sum()
+    }
+
+    fn tile_of(z: u8, lon: f64, lat: f64) -> TileCoord {
+        let w = to_world(lon, lat);
+        let n = f64::from(1u32 << z);
+        TileCoord::new(u64::from(z), (w.x * n) as u64, (w.y * n) as u64).unwrap()
+    }
+
+    #[test]
+    fn a_detailed_outline_is_simplified_at_low_zoom_and_kept_at_high_zoom() {
+        let index = detailed_county();
+        let source = TileSource::build(&index);
+        // At z6 the county is ~50 tile units across per 0.3°: a few dozen vertices draw it.
+        let low = render(&index, &source, TileLayer::Areas, tile_of(6, 112.0, 32.0)).unwrap();
+        let n_low = vertices(&low);
+        assert!((8..200).contains(&n_low), "z6: {n_low} vertices");
+        // At z10 (a ~0.35° tile) the whole edge is ~1,400 units long: more detail, still far from 20,000.
+        let mid = render(&index, &source, TileLayer::Areas, tile_of(10, 112.0, 32.3)).unwrap();
+        let n_mid = vertices(&mid);
+        assert!(n_mid > n_low && n_mid < 2_000, "z10: {n_mid} vertices");
+    }
+
+    #[test]
+    fn a_tile_inside_a_polygon_is_the_buffered_square() {
+        let index = detailed_county();
+        let source = TileSource::build(&index);
+        let bytes = render(&index, &source, TileLayer::Areas, tile_of(14, 112.0, 32.0)).unwrap();
+        assert_eq!(vertices(&bytes), 4, "the county covers the whole tile");
+    }
+}
