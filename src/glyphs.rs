@@ -95,10 +95,11 @@ impl Glyphs {
             }
             return Err(e);
         };
+        let shown = font.display().to_string();
         let pbf = tokio::task::spawn_blocking(move || render(&font, start))
             .await
             .map_err(|e| GlyphError::Render {
-                font: String::new(),
+                font: shown,
                 range: range.to_owned(),
                 cause: e.to_string(),
             })??;
@@ -135,17 +136,14 @@ fn render(font: &Path, start: u32) -> Result<Vec<u8>, GlyphError> {
         cause,
     };
     let lib = freetype::Library::init().map_err(|e| fail(e.to_string()))?;
-    let first = lib.new_face(font, 0).map_err(|e| fail(e.to_string()))?;
-    let mut face = first;
-    for i in 1..face.num_faces() as isize {
-        if face.family_name().as_deref() == Some(FAMILY) {
-            break;
-        }
-        face = lib.new_face(font, i).map_err(|e| fail(e.to_string()))?;
-    }
-    if face.family_name().as_deref() != Some(FAMILY) {
-        face = lib.new_face(font, 0).map_err(|e| fail(e.to_string()))?;
-    }
+    let faces = lib.new_face(font, 0).map_err(|e| fail(e.to_string()))?.num_faces();
+    let named = (0..isize::from(faces))
+        .filter_map(|i| lib.new_face(font, i).ok())
+        .find(|f| f.family_name().as_deref() == Some(FAMILY));
+    let face = match named {
+        Some(face) => face,
+        None => lib.new_face(font, 0).map_err(|e| fail(e.to_string()))?,
+    };
     let mut stack = glyph_range_for_face(&face, start, start + 255, 24, 8, 0.25).map_err(|e| fail(e.to_string()))?;
     stack.name = FONTSTACK.to_owned();
     Ok(GlyphMessage { stacks: vec![stack] }.encode_to_vec())

@@ -10,6 +10,7 @@ mod fixture;
 mod households;
 mod imports;
 mod locate;
+mod maps;
 mod nearest;
 mod tiles;
 
