@@ -2,12 +2,12 @@
 //! style that draws them. Both stores serve the same tiles: nothing here reads the database.
 //!
 //! The pipeline, as martin's in-memory GeoJSON source has it: **reproject once** (WGS 84 degrees →
-//! Web Mercator world units, per index snapshot, [`source`]) → **R-tree** (one per area level, one
+//! Web Mercator world units, per index snapshot, `source.rs`) → **R-tree** (one per area level, one
 //! per point layer) → **per tile search** (the tile's square plus a buffer) → **clip with buffer**
-//! ([`clip`], 64 of 4096 units) → **simplify in tile units** ([`simplify`]) → **tile space**
-//! (integers, 4096 across, `y` down, exteriors clockwise on screen) → **encode** ([`encode`]).
+//! (`clip.rs`, 64 of 4096 units) → **simplify in tile units** (`simplify.rs`) → **tile space**
+//! (integers, 4096 across, `y` down, exteriors clockwise on screen) → **encode** (`encode.rs`).
 //!
-//! Which features appear at which zoom is decided in [`layers`].
+//! Which features appear at which zoom is decided in `layers.rs`.
 
 mod cache;
 mod clip;
