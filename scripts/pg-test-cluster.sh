@@ -15,7 +15,8 @@
 # otherwise it runs as the calling user, who must then have PostgreSQL and PostGIS installed.
 #
 # Environment: PG_BINDIR (where initdb and pg_ctl live; default: the newest /usr/lib/postgresql/*/bin),
-# PG_VERSION_WANTED (the major version to install when none is present; default 15, Debian 12's).
+# PG_VERSION_WANTED (the major version to install when none is present; default 15, Debian 12's),
+# PG_EXTRA_CONF (more postgresql.conf lines for a new cluster, e.g. memory settings for benchmarks).
 set -euo pipefail
 
 log() { printf 'pg-test-cluster: %s\n' "$*" >&2; }
@@ -163,6 +164,9 @@ synchronous_commit = off
 full_page_writes = off
 max_connections = 300
 EOF
+    if [[ -n "${PG_EXTRA_CONF:-}" ]]; then
+        printf '\n# From PG_EXTRA_CONF.\n%s\n' "$PG_EXTRA_CONF" >>"$data/postgresql.conf"
+    fi
 
     # Another process may grab the port between picking and binding it: try a few.
     local attempt

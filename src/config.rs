@@ -34,6 +34,9 @@ pub enum Command {
     /// The demo data set.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Benchmark data: a generated city (see BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -93,6 +96,34 @@ pub enum DemoCommand {
         #[arg(long, default_value = "geodata")]
         geodata: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Generate a city (deterministic) and write it into the store named by `--database`, layer by layer.
+    Load {
+        /// `small` (~250 grids, 100,000 households) or `city` (~5,000 grids, 2,000,000 households).
+        #[arg(long, value_enum, default_value = "small")]
+        scale: ScaleArg,
+        /// Folder holding the real county polygons (`xiangyang_counties.geojson`).
+        #[arg(long, default_value = crate::citygen::DEFAULT_SOURCE)]
+        source: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScaleArg {
+    Small,
+    City,
+}
+
+impl From<ScaleArg> for crate::citygen::Scale {
+    fn from(s: ScaleArg) -> Self {
+        match s {
+            ScaleArg::Small => Self::Small,
+            ScaleArg::City => Self::City,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

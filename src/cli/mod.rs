@@ -1,5 +1,6 @@
 //! The subcommands, each a thin layer over the library.
 
+mod bench;
 mod demo;
 mod export;
 mod import;
@@ -7,7 +8,7 @@ mod serve;
 
 use anyhow::Context;
 
-use crate::config::{Cli, Command, DemoCommand};
+use crate::config::{BenchCommand, Cli, Command, DemoCommand};
 use crate::store::{self, redact_url};
 
 pub use demo::load_demo;
@@ -20,6 +21,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export::run(&cli.database, args).await,
         Command::Demo(DemoCommand::Load { geodata }) => demo::run_load(&cli.database, &geodata).await,
         Command::Demo(DemoCommand::Generate { source, out }) => demo::run_generate(&source, &out),
+        Command::Bench(BenchCommand::Load { scale, source }) => {
+            bench::run_load(&cli.database, scale.into(), &source).await
+        }
     }
 }
 
