@@ -58,7 +58,7 @@ step "machine"
 } | tee "$out/machine.txt" >&2
 
 step "engine benchmarks (scale $scale)"
-GRIDMAP_BENCH_SCALE=$scale timeout 1800 cargo bench --locked --bench engine 2>&1 | tee "$out/engine-$scale.txt"
+GRIDMAP_BENCH_SCALE=$scale timeout 1800 cargo bench --locked --bench engine -- --save-baseline "$scale" 2>&1 | tee "$out/engine-$scale.txt"
 
 step "PostGIS cluster"
 pg_dir=$(mktemp -d /tmp/gridmap-bench-pg.XXXXXX)
