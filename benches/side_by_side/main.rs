@@ -119,6 +119,7 @@ fn main() -> anyhow::Result<()> {
 
     eprintln!("PostGIS statements…");
     let (pg_in_grid, pg_batch) = rt.block_on(pg.batch_locate(BATCH))?;
+    let (pg_in_grid_gf, pg_batch_index, pg_batch_gf) = rt.block_on(pg.batch_locate_grid_first(BATCH))?;
     let (pg_assigned, pg_households) = rt.block_on(pg.households_to_grids())?;
     // Degrees of longitude per metre grow towards the pole; 2 % slack on top.
     let box_deg = RADIUS_M / (111_320.0 * max_lat.to_radians().cos()) * 1.02;
@@ -239,13 +240,20 @@ fn main() -> anyhow::Result<()> {
     rows.push(row);
 
     let gm_rate = 1.0 / eng.locate_each;
-    let pg_rate = BATCH as f64 / pg_batch.as_secs_f64();
+    // PostGIS's better of: point-first as the points come, or indexing them and joining grid-first.
+    let pg_gf_total = pg_batch_index + pg_batch_gf;
+    let pg_rate = BATCH as f64 / pg_batch.min(pg_gf_total).as_secs_f64();
     let mut row = Row::new(format!(
-        "Which grid, batch of {} points: one core vs one SQL statement",
-        BATCH
+        "Which grid, batch of {BATCH} points: one core vs one SQL statement"
     ));
     row.gridmap = rate(gm_rate, "points");
-    row.postgis = rate(pg_rate, "points");
+    row.postgis = format!(
+        "{} (point-first {}; grid-first {} + {} to index the points)",
+        rate(pg_rate, "points"),
+        secs(pg_batch.as_secs_f64()),
+        secs(pg_batch_gf.as_secs_f64()),
+        secs(pg_batch_index.as_secs_f64()),
+    );
     row.ratio = Some(gm_rate / pg_rate);
     row.target = "≥ 5 M points/s per core; ≥ 20×".into();
     row.met = Some(gm_rate >= 5e6 && gm_rate / pg_rate >= 20.0);
@@ -336,8 +344,10 @@ fn main() -> anyhow::Result<()> {
             nearest_same == CHECK_NEAREST,
         ),
         (
-            format!("query points in a grid: gridmap {engine_in_grid}, PostGIS {pg_in_grid} (of {BATCH})"),
-            engine_in_grid as i64 == pg_in_grid,
+            format!(
+                "query points in a grid: gridmap {engine_in_grid}, PostGIS {pg_in_grid} point-first and {pg_in_grid_gf} grid-first (of {BATCH})"
+            ),
+            engine_in_grid as i64 == pg_in_grid && pg_in_grid == pg_in_grid_gf,
         ),
         (
             format!("households in a grid: PostGIS {pg_assigned} of {households}"),
