@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every gridmap test: formatting, lints, unit tests, and the API and store suites against both
 # SQLite and a throwaway PostGIS cluster (installed with apt-get when missing, run as the `postgres`
-# user when we are root), and the CJK font the map's labels need (apt-get, when missing). The cluster
+# user when we are root), the CJK font the map's labels need (apt-get, when missing), and the web
+# app's end-to-end tests in headless Chromium (Debian's chromium, apt-get when missing). The cluster
 # is stopped again however the tests end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,18 @@ if [[ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]]; then
     fi
 fi
 
+step "browser for the web app tests"
+if ! command -v chromium >/dev/null; then
+    if [[ $EUID -eq 0 ]]; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update >&2
+        apt-get install -y --no-install-recommends chromium >&2
+    else
+        echo "chromium is not installed and only root can install it" >&2
+        exit 1
+    fi
+fi
+
 step "PostGIS test cluster"
 # Under /tmp, not the checkout: the postgres user must be able to reach it even when the checkout
 # sits in a private home folder.
@@ -47,3 +60,6 @@ unset GRIDMAP_TEST_BACKENDS
 
 step "tests (SQLite and PostGIS)"
 cargo test --locked
+
+step "web app: build and end-to-end tests (headless Chromium against target/debug/gridmap)"
+(cd frontend && npm ci --no-audit --no-fund && npm run build && npm test)
