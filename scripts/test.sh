@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every gridmap test: formatting, lints, unit tests, and the API and store suites against both
 # SQLite and a throwaway PostGIS cluster (installed with apt-get when missing, run as the `postgres`
-# user when we are root). The cluster is stopped again however the tests end.
+# user when we are root), the CJK font the map's labels need (apt-get, when missing), and the web
+# app's end-to-end tests in headless Chromium (Debian's chromium, apt-get when missing). The cluster
+# is stopped again however the tests end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +18,31 @@ cargo fmt --check
 
 step "lints"
 cargo clippy --all-targets --locked -- -D warnings
+
+step "fonts for map labels"
+# The glyph test renders Chinese from Noto Sans CJK (Debian's fonts-noto-cjk, OFL). Without it the
+# server answers glyph requests with a 404 and the test checks that instead.
+if [[ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]]; then
+    if [[ $EUID -eq 0 ]]; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update >&2
+        apt-get install -y --no-install-recommends fonts-noto-cjk >&2
+    else
+        echo "fonts-noto-cjk is not installed and only root can install it; glyph rendering is not tested" >&2
+    fi
+fi
+
+step "browser for the web app tests"
+if ! command -v chromium >/dev/null; then
+    if [[ $EUID -eq 0 ]]; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update >&2
+        apt-get install -y --no-install-recommends chromium >&2
+    else
+        echo "chromium is not installed and only root can install it" >&2
+        exit 1
+    fi
+fi
 
 step "PostGIS test cluster"
 # Under /tmp, not the checkout: the postgres user must be able to reach it even when the checkout
@@ -33,3 +60,6 @@ unset GRIDMAP_TEST_BACKENDS
 
 step "tests (SQLite and PostGIS)"
 cargo test --locked
+
+step "web app: build and end-to-end tests (headless Chromium against target/debug/gridmap)"
+(cd frontend && npm ci --no-audit --no-fund && npm run build && npm test)

@@ -6,8 +6,10 @@
 //! from [`state::AppState`], asks it (point-in-polygon for *locate*, a geodesic k-nearest search for
 //! *nearest*), and serialises the answer. Writes ([`import`]) are checked whole, written by a
 //! [`store::Store`] (SQLite or PostGIS) in one transaction, and a fresh snapshot is swapped in.
+//! Map tiles ([`tiles`]) are cut from the same snapshot, so both stores serve the same map, and the
+//! labels' glyphs ([`glyphs`]) come from a font installed on the machine.
 //!
-//! The arrows point one way: `http`/`cli` → `state` → `index`/`store`/`import` → `domain`.
+//! The arrows point one way: `http`/`cli` → `state` → `tiles` → `index`/`store`/`import` → `domain`.
 
 pub mod citygen;
 pub mod cli;
@@ -15,8 +17,10 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod glyphs;
 pub mod http;
 pub mod import;
 pub mod index;
 pub mod state;
 pub mod store;
+pub mod tiles;

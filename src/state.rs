@@ -9,14 +9,17 @@
 //! revisions with those the snapshot was built from and reloads only the layers that changed.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use arc_swap::ArcSwap;
 use tokio::sync::Mutex;
 
 use crate::domain::Layer;
+use crate::glyphs::Glyphs;
 use crate::import::{ImportError, Parsed, check_references};
 use crate::index::{Dataset, Index};
 use crate::store::{Revisions, Store, StoreError, UpsertSummary};
+use crate::tiles::TileCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -29,6 +32,11 @@ struct Inner {
     /// Held while writing or rebuilding; guards `built_from`.
     write: Mutex<Revisions>,
     limits: Limits,
+    /// The last [`Index::generation`] handed out.
+    generation: AtomicU64,
+    /// Tile geometry prepared from the current snapshot, and glyphs rendered so far.
+    tiles: TileCache,
+    glyphs: Glyphs,
 }
 
 /// Request limits the HTTP layer enforces.
@@ -59,13 +67,22 @@ impl AppState {
             households: Arc::new(store.load_households().await?),
             stations: Arc::new(store.load_stations().await?),
         };
-        let index = build(data).await;
+        // Generations start from the clock so a restarted server never reuses one (a browser may
+        // still hold tiles tagged by the last process).
+        let first = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
+        let index = build(data, first).await;
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
                 index: ArcSwap::from_pointee(index),
                 write: Mutex::new(revisions),
                 limits,
+                generation: AtomicU64::new(first),
+                tiles: TileCache::default(),
+                glyphs: Glyphs::system(),
             }),
         })
     }
@@ -82,6 +99,14 @@ impl AppState {
 
     pub fn limits(&self) -> Limits {
         self.inner.limits
+    }
+
+    pub fn tiles(&self) -> &TileCache {
+        &self.inner.tiles
+    }
+
+    pub fn glyphs(&self) -> &Glyphs {
+        &self.inner.glyphs
     }
 
     /// Checks and writes a parsed import in one transaction, then refreshes the index. Nothing is
@@ -119,7 +144,8 @@ impl AppState {
                 Layer::Stations => data.stations = Arc::new(store.load_stations().await?),
             }
         }
-        let index = build(data).await;
+        let generation = self.inner.generation.fetch_add(1, Ordering::Relaxed) + 1;
+        let index = build(data, generation).await;
         self.inner.index.store(Arc::new(index));
         *built_from = now;
         tracing::info!(revisions = ?now.0, "index refreshed");
@@ -128,8 +154,8 @@ impl AppState {
 }
 
 /// Builds an index off the async runtime: a city-sized build takes seconds of CPU.
-async fn build(data: Dataset) -> Index {
-    match tokio::task::spawn_blocking(move || Index::build(data)).await {
+async fn build(data: Dataset, generation: u64) -> Index {
+    match tokio::task::spawn_blocking(move || Index::build(data).with_generation(generation)).await {
         Ok(index) => index,
         // A panic inside the build is a bug; surface it rather than serve a half-built index.
         Err(e) => std::panic::resume_unwind(e.into_panic()),

@@ -9,8 +9,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::domain::CoordError;
+use crate::glyphs::GlyphError;
 use crate::import::ImportError;
 use crate::store::StoreError;
+use crate::tiles::TileError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -111,6 +113,28 @@ impl From<ImportError> for ApiError {
             },
             e @ ImportError::Malformed { .. } => Self::bad("invalid_geojson", e.to_string()),
             ImportError::Io { .. } => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<TileError> for ApiError {
+    fn from(e: TileError) -> Self {
+        match e {
+            TileError::Zoom { .. } | TileError::OutOfRange { .. } | TileError::NotANumber { .. } => {
+                Self::bad("invalid_tile", e.to_string())
+            }
+            TileError::UnknownLayer(_) | TileError::NotMvt(_) => Self::NotFound(e.to_string()),
+            TileError::Encode { .. } | TileError::Prepare(_) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<GlyphError> for ApiError {
+    fn from(e: GlyphError) -> Self {
+        match e {
+            GlyphError::Range(_) => Self::bad("invalid_glyph_range", e.to_string()),
+            GlyphError::FontMissing(_) | GlyphError::UnknownFontstack(_) => Self::NotFound(e.to_string()),
+            GlyphError::Render { .. } => Self::Internal(e.to_string()),
         }
     }
 }

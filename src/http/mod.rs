@@ -4,15 +4,19 @@
 //! the API's shape) → handler (one snapshot of the index for the whole request) → JSON.
 
 mod areas;
+mod caching;
 mod error;
 mod extract;
+mod glyphs;
 mod health;
 mod households;
 mod locate;
 mod nearest;
 mod openapi;
+mod origin;
 mod params;
 mod respond;
+mod tiles;
 mod views;
 
 use std::path::PathBuf;
@@ -33,7 +37,7 @@ use crate::state::AppState;
 /// Where the built web app lives, relative to the working directory.
 pub const FRONTEND_DIST: &str = "frontend/dist";
 
-/// The full router: API, health checks, OpenAPI document and the web app.
+/// The full router: API, health checks, OpenAPI document, map tiles, style and glyphs, and the web app.
 pub fn app(state: AppState) -> Router {
     let limits = state.limits();
     let api = Router::new()
@@ -51,6 +55,9 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .nest("/tiles", tiles::router())
+        .route("/style.json", get(tiles::style))
+        .nest("/fonts", glyphs::router())
         .fallback_service(web_app())
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(

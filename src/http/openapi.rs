@@ -22,6 +22,10 @@ use utoipa::OpenApi;
         super::areas::stats,
         super::health::healthz,
         super::health::readyz,
+        super::tiles::tile,
+        super::tiles::tilejson,
+        super::tiles::style,
+        super::glyphs::glyphs,
     )
 )]
 pub struct ApiDoc;

@@ -50,6 +50,7 @@ pub struct Index {
     building_chains: Vec<Chain>,
     station_chains: Vec<Chain>,
     stats: Vec<AreaStats>,
+    generation: u64,
 }
 
 /// What [`Index::locate`] found at a point.
@@ -91,7 +92,20 @@ impl Index {
             building_chains,
             station_chains,
             stats,
+            generation: 0,
         }
+    }
+
+    /// Stamps the snapshot with the number its owner gives it (see [`Index::generation`]).
+    pub fn with_generation(mut self, generation: u64) -> Self {
+        self.generation = generation;
+        self
+    }
+
+    /// A number that differs between any two snapshots one process serves (and, as it starts from
+    /// the clock, between processes): HTTP caches key on it to see that the data changed.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The data this snapshot was built from.

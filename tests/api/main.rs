@@ -10,7 +10,9 @@ mod fixture;
 mod households;
 mod imports;
 mod locate;
+mod maps;
 mod nearest;
+mod tiles;
 
 use axum::Router;
 use axum::body::Body;
@@ -31,24 +33,12 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-/// Which backends to run; `GRIDMAP_TEST_BACKENDS=sqlite` narrows it while developing.
-fn backends() -> Vec<&'static str> {
-    match std::env::var("GRIDMAP_TEST_BACKENDS").ok().as_deref() {
-        Some("sqlite") => vec!["sqlite"],
-        Some("postgres") => vec!["postgres"],
-        _ => vec!["sqlite", "postgres"],
-    }
-}
-
 /// A fresh, empty store of each backend, with a small batch limit so limit tests stay cheap.
 pub async fn empty_apps() -> Vec<TestApp> {
     let mut apps = Vec::new();
-    for backend in backends() {
+    for backend in support::backends() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = match backend {
-            "sqlite" => support::fresh_sqlite_url(&dir).await,
-            _ => support::fresh_postgres_url().await,
-        };
+        let url = support::fresh_url(backend, &dir).await;
         let store = gridmap::store::open(&url)
             .await
             .unwrap_or_else(|e| panic!("opening {backend}: {e}"));
@@ -103,6 +93,15 @@ impl TestApp {
         let value = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         (status, value)
+    }
+
+    /// The raw answer: status, headers and body bytes.
+    pub async fn raw(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let response = self.router.clone().oneshot(req).await.expect("the router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("a body").to_bytes();
+        (status, headers, bytes.to_vec())
     }
 
     pub async fn get(&self, uri: &str) -> (StatusCode, Value) {

@@ -29,10 +29,11 @@ fn ok(out: Output) -> String {
 
 /// A fresh database of each backend.
 async fn databases(dir: &tempfile::TempDir) -> Vec<(&'static str, String)> {
-    vec![
-        ("sqlite", support::fresh_sqlite_url(dir).await),
-        ("postgres", support::fresh_postgres_url().await),
-    ]
+    let mut out = Vec::new();
+    for backend in support::backends() {
+        out.push((backend, support::fresh_url(backend, dir).await));
+    }
+    out
 }
 
 fn write(dir: &Path, name: &str, value: &Value) -> String {
@@ -107,11 +108,7 @@ async fn export_reimports_to_the_same_data() {
             "{stations_csv}"
         );
 
-        let other = if backend == "sqlite" {
-            support::fresh_sqlite_url(&dir).await
-        } else {
-            support::fresh_postgres_url().await
-        };
+        let other = support::fresh_url(backend, &dir).await;
         ok(gridmap(
             &other,
             &["import", "--layer", "areas", first.to_str().unwrap()],

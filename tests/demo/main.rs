@@ -29,13 +29,9 @@ async fn get(router: &axum::Router, uri: &str) -> Value {
 
 async fn demo_states() -> Vec<(&'static str, AppState, tempfile::TempDir)> {
     let mut out = Vec::new();
-    for backend in ["sqlite", "postgres"] {
+    for backend in support::backends() {
         let dir = tempfile::tempdir().unwrap();
-        let url = if backend == "sqlite" {
-            support::fresh_sqlite_url(&dir).await
-        } else {
-            support::fresh_postgres_url().await
-        };
+        let url = support::fresh_url(backend, &dir).await;
         let state = AppState::load(gridmap::store::open(&url).await.unwrap(), Limits::default())
             .await
             .unwrap();

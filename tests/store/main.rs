@@ -11,12 +11,13 @@ mod fixtures;
 use fixtures::{code, household, sorted};
 use gridmap::domain::Household;
 use gridmap::store::{Batch, Revisions, Store, StoreError, UpsertSummary};
-use support::{fresh_postgres_url, fresh_sqlite_url};
+use support::fresh_postgres_url;
 
 /// Runs `test` on a fresh SQLite store, then on a fresh PostGIS store.
 async fn for_each_store(test: impl AsyncFn(&dyn Store)) {
     let dir = tempfile::tempdir().expect("creating a temporary folder");
-    for url in [fresh_sqlite_url(&dir).await, fresh_postgres_url().await] {
+    for backend in support::backends() {
+        let url = support::fresh_url(backend, &dir).await;
         let store = gridmap::store::open(&url)
             .await
             .unwrap_or_else(|e| panic!("opening {url}: {e}"));
@@ -274,6 +275,9 @@ async fn batches_larger_than_a_chunk_are_written_whole() {
 
 #[tokio::test]
 async fn postgis_tables_have_real_geometry_columns() {
+    if !support::backends().contains(&"postgres") {
+        return;
+    }
     let url = fresh_postgres_url().await;
     let store = gridmap::store::open(&url).await.expect("opening the PostGIS store");
     let pool = sqlx::PgPool::connect(&url).await.expect("connecting");

@@ -1,0 +1,156 @@
+// End-to-end tests of the web app in headless Chromium against a real `gridmap serve` on a fresh
+// SQLite store holding the demo. Screenshots go to test-output/ at the repository root.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'target', 'debug', 'gridmap');
+const out = join(root, 'test-output');
+const chrome = process.env.CHROMIUM ?? '/usr/bin/chromium';
+let server, browser, page, base, tmp;
+
+const freePort = () => new Promise((ok) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Pixel spread of a PNG screenshot, measured in the page itself (no image library needed).
+async function variance(png) {
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let n = 0, s = 0, s2 = 0;
+    for (let i = 0; i < d.length; i += 16) { const v = (d[i] + d[i + 1] + d[i + 2]) / 3; n++; s += v; s2 += v * v; }
+    return s2 / n - (s / n) ** 2;
+  }, png.toString('base64'));
+}
+const mapShot = async (name) => {
+  const png = await page.locator('#map').screenshot({ path: join(out, name) });
+  return png;
+};
+const settle = async () => {
+  await page.waitForFunction(() => window.gridmap && window.gridmap.loaded() && window.gridmap.areTilesLoaded(), null, { timeout: 30000 });
+  await sleep(400);
+};
+
+before(async () => {
+  mkdirSync(out, { recursive: true });
+  assert.ok(existsSync(bin), `${bin} is missing: run cargo build first`);
+  tmp = mkdtempSync(join(tmpdir(), 'gridmap-e2e-'));
+  const db = `sqlite://${tmp}/g.db`;
+  execFileSync(bin, ['--database', db, 'demo', 'load'], { cwd: root, stdio: 'ignore' });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(bin, ['--database', db, 'serve', '--no-demo', '--bind', `127.0.0.1:${port}`], { cwd: root, stdio: 'ignore' });
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(`${base}/readyz`)).ok) break; } catch { /* not up yet */ }
+    assert.ok(i < 600, 'server did not become ready');
+    await sleep(100);
+  }
+  // A fresh profile per run (playwright takes it as the persistent context's folder).
+  browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: chrome,
+    viewport: { width: 1200, height: 800 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  page = browser.pages()[0] ?? await browser.newPage();
+  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) throw new Error(`request outside gridmap: ${r.url()}`); });
+});
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+test('the map renders with Chinese labels from gridmap glyphs', async () => {
+  const glyph = page.waitForResponse((r) => /\/fonts\/.+\/(\d+)-(\d+)\.pbf$/.test(r.url()) && Number(r.url().match(/(\d+)-\d+\.pbf$/)[1]) >= 19968 && r.ok(), { timeout: 30000 });
+  await page.goto(base + '/');
+  await glyph;
+  await settle();
+  const v = await variance(await mapShot('map.png'));
+  assert.ok(v > 50, `map looks blank (variance ${v})`);
+  assert.equal(await page.locator('h1').textContent(), '网格地图');
+});
+
+test('layer toggles change what is drawn', async () => {
+  await page.evaluate(() => window.gridmap.jumpTo({ center: [111.6388, 31.8699], zoom: 14 }));
+  await settle();
+  const before = await mapShot('layers-on.png');
+  for (const g of ['areas', 'red_yards', 'buildings', 'households_layer', 'stations']) await page.locator(`#toggles input[data-group="${g}"]`).uncheck();
+  await settle();
+  const offShot = await mapShot('layers-off.png');
+  assert.ok(!before.equals(offShot), 'hiding every layer changed nothing');
+  assert.ok(await variance(offShot) < await variance(before), 'hiding layers should leave a plainer map');
+  for (const g of ['areas', 'red_yards', 'buildings', 'households_layer', 'stations']) await page.locator(`#toggles input[data-group="${g}"]`).check();
+  await settle();
+});
+
+test('dispatcher lists the nearest stations with distances', async () => {
+  await page.fill('#lon', '111.6388');
+  await page.fill('#lat', '31.8699');
+  await page.selectOption('#crs', 'wgs84');
+  await page.selectOption('#kind', 'red_station');
+  await page.fill('#k', '3');
+  await page.click('#dispatch-go');
+  await page.waitForFunction(() => document.body.dataset.dispatched === '3');
+  const items = await page.locator('#nearest li').allTextContents();
+  assert.equal(items.length, 3);
+  for (const s of items) assert.match(s, /红色驿站 — \d+ 米$/);
+  const chain = await page.locator('#chain li').allTextContents();
+  assert.match(chain[0], /南漳县/);
+  assert.match(chain.at(-1), /屋场/);
+  await page.waitForFunction(() => document.querySelector('#stats strong'));
+  await page.evaluate(() => window.gridmap.jumpTo({ center: [111.65, 31.86], zoom: 12 }));
+  await settle();
+  await page.screenshot({ path: join(out, 'dispatcher.png') });
+});
+
+test('a bad coordinate is explained in words', async () => {
+  await page.fill('#lon', '32');
+  await page.fill('#lat', '112');
+  await page.click('#dispatch-go');
+  await page.waitForSelector('#error:not([hidden])');
+  const msg = await page.locator('#error').textContent();
+  assert.ok(msg && msg.length > 5 && !msg.includes('{'), `error shown: ${msg}`);
+  await page.screenshot({ path: join(out, 'error.png') });
+});
+
+test('household search flies to the household and opens its popup', async () => {
+  await page.fill('#q', '黄才辉');
+  await page.click('#search-form button');
+  await page.waitForSelector('#results li[data-code]');
+  const code = await page.locator('#results li[data-code]').first().getAttribute('data-code');
+  const res = await (await fetch(`${base}/api/v1/households/${code}`)).json();
+  await page.locator('#results li[data-code]').first().click();
+  await page.waitForFunction((c) => document.body.dataset.household === c, code);
+  await page.waitForSelector('.maplibregl-popup');
+  await sleep(1200);
+  await settle();
+  const c = await page.evaluate(() => window.gridmap.getCenter().toArray());
+  assert.ok(Math.abs(c[0] - res.lon) < 0.001 && Math.abs(c[1] - res.lat) < 0.001, `centre ${c} is not near ${res.lon},${res.lat}`);
+  assert.match(await page.locator('.maplibregl-popup').textContent(), new RegExp(res.head_name));
+  await page.screenshot({ path: join(out, 'household.png') });
+});
+
+test('English toggle and a phone screen', async () => {
+  await page.click('#lang');
+  assert.equal(await page.locator('h1').textContent(), 'gridmap');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await settle();
+  await page.screenshot({ path: join(out, 'phone-en.png') });
+  await page.click('#lang');
+});

@@ -1,0 +1,129 @@
+//! `GET /tiles/{layer}/{z}/{x}/{y}.mvt`, `GET /tiles/{layer}.json` (TileJSON 3.0.0) and
+//! `GET /style.json` (the MapLibre style). All carry an `ETag` of the index snapshot and
+//! `Cache-Control: no-cache`: after an import the next request gets the new data, and an unchanged
+//! tile costs a 304.
+
+use axum::Router;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::caching::{etag, fresh, not_modified, with_validators};
+use super::error::ApiError;
+use super::origin::origin;
+use super::params::clip;
+use super::respond;
+use crate::state::AppState;
+use crate::tiles::{self, TileCoord, TileError, TileLayer};
+
+pub const MVT: &str = "application/vnd.mapbox-vector-tile";
+
+/// The routes under `/tiles`; anything else there is a 404 in the API's error shape.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/{file}", get(tilejson))
+        .route("/{layer}/{z}/{x}/{file}", get(tile))
+        .fallback(|OriginalUri(uri): OriginalUri| async move {
+            ApiError::NotFound(format!(
+                "no tile resource at {}: tiles are /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt, TileJSON /tiles/{{layer}}.json",
+                clip(uri.path())
+            ))
+        })
+}
+
+fn layer(name: &str) -> Result<TileLayer, TileError> {
+    TileLayer::parse(name).ok_or_else(|| TileError::UnknownLayer(clip(name)))
+}
+
+/// One vector tile of one layer.
+#[utoipa::path(get, path = "/tiles/{layer}/{z}/{x}/{y}.mvt", tag = "maps",
+    params(
+        ("layer" = String, Path, description = "areas, buildings, households or stations"),
+        ("z" = u8, Path, description = "zoom, 0 to 22"),
+        ("x" = u32, Path, description = "column, 0 to 2^z - 1, west to east"),
+        ("y" = u32, Path, description = "row, 0 to 2^z - 1, north to south"),
+        ("If-None-Match" = Option<String>, Header, description = "an ETag from an earlier answer"),
+    ),
+    responses(
+        (status = 200, description = "a Mapbox Vector Tile (extent 4096, Web Mercator); empty when nothing is there",
+            content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
+        (status = 304, description = "unchanged since the ETag given"),
+        (status = 400, description = "z, x or y not a tile"),
+        (status = 404, description = "no such layer, or the path does not end in .mvt"),
+    ))]
+pub async fn tile(
+    State(state): State<AppState>,
+    Path((name, z, x, file)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let layer = layer(&name)?;
+    let y = file
+        .strip_suffix(".mvt")
+        .ok_or_else(|| TileError::NotMvt(clip(&file)))?;
+    let coord = TileCoord::parse(&z, &x, y)?;
+    let index = state.index();
+    let tag = etag(index.generation());
+    if fresh(&headers, &tag) {
+        return Ok(not_modified(&tag));
+    }
+    let source = state.tiles().source(&index).await?;
+    let bytes = tokio::task::spawn_blocking(move || tiles::render(&index, &source, layer, coord))
+        .await
+        .map_err(|e| ApiError::Internal(format!("cutting tile {layer} {coord}: {e}")))??;
+    Ok(with_validators(([(CONTENT_TYPE, MVT)], bytes).into_response(), &tag))
+}
+
+/// The TileJSON 3.0.0 document of a layer, with absolute tile URLs at the host the request used.
+#[utoipa::path(get, path = "/tiles/{layer}.json", tag = "maps",
+    params(("layer" = String, Path, description = "areas, buildings, households or stations")),
+    responses(
+        (status = 200, description = "TileJSON 3.0.0: tiles, minzoom, maxzoom, bounds, vector_layers", body = Object),
+        (status = 304, description = "unchanged since the ETag given"),
+        (status = 404, description = "no such layer"),
+    ))]
+pub async fn tilejson(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Some(name) = file.strip_suffix(".json") else {
+        return Err(ApiError::NotFound(format!(
+            "no tile resource /tiles/{}: TileJSON is at /tiles/{{layer}}.json",
+            clip(&file)
+        )));
+    };
+    let layer = layer(name)?;
+    let base = origin(&headers, &uri)?;
+    let index = state.index();
+    let tag = etag(index.generation());
+    if fresh(&headers, &tag) {
+        return Ok(not_modified(&tag));
+    }
+    let source = state.tiles().source(&index).await?;
+    let doc = tiles::tilejson(layer, &base, source.bounds(layer));
+    Ok(with_validators(respond::json(&doc)?, &tag))
+}
+
+/// The MapLibre style drawing every layer from gridmap's own tiles and glyphs.
+#[utoipa::path(get, path = "/style.json", tag = "maps",
+    responses((status = 200, description = "a MapLibre style (version 8) whose every URL points at this server", body = Object)))]
+pub async fn style(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let base = origin(&headers, &uri)?;
+    let index = state.index();
+    let tag = etag(index.generation());
+    if fresh(&headers, &tag) {
+        return Ok(not_modified(&tag));
+    }
+    let source = state.tiles().source(&index).await?;
+    let center = source
+        .bounds(TileLayer::Areas)
+        .map(|b| [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]);
+    Ok(with_validators(respond::json(&tiles::style(&base, center))?, &tag))
+}

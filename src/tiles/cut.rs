@@ -1,0 +1,211 @@
+//! Cutting one tile of one layer: per-tile R-tree search → clip with a buffer → simplify in tile
+//! units → encode. Input geometry is in world units (see [`super::source`]), output in tile units
+//! (4096 across, `y` down).
+
+use geo::{Coord, Rect};
+
+use super::TileError;
+use super::clip::{clip_ring, contains_rect};
+use super::coord::{BUFFER, EXTENT, TileCoord};
+use super::encode::{LayerBuilder, Shape, tile_bytes};
+use super::layers::{
+    AREA_LABELS, TileLayer, area_attributes, building_attributes, household_attributes, level_minzoom,
+    station_attributes,
+};
+use super::simplify::{TOLERANCE, orient, simplify_ring, thin};
+use super::source::{BuildingShape, Part, TileSource};
+use crate::domain::Level;
+use crate::index::Index;
+
+/// The MVT bytes of `layer` at `tile`. `source` must have been built from `index`.
+pub fn render(index: &Index, source: &TileSource, layer: TileLayer, tile: TileCoord) -> Result<Vec<u8>, TileError> {
+    let search = tile.world_bounds(BUFFER);
+    let mut out = LayerBuilder::new(layer.name());
+    let mut labels = LayerBuilder::new(AREA_LABELS);
+    // A label point belongs to the one tile that holds it (half-open), so each area is named once;
+    // renderers draw a symbol past its tile's edge.
+    let own = tile.world_bounds(0.0);
+    let owns = |c: Coord<f64>| own.min().x <= c.x && c.x < own.max().x && own.min().y <= c.y && c.y < own.max().y;
+    let fail = |cause: String| TileError::Encode {
+        layer: layer.name(),
+        tile: tile.to_string(),
+        cause,
+    };
+    if tile.z() >= layer.minzoom() {
+        match layer {
+            TileLayer::Areas => {
+                for level in Level::ALL.into_iter().filter(|l| level_minzoom(*l) <= tile.z()) {
+                    for i in source.areas_in(level, search) {
+                        let attributes = area_attributes(index.areas.get(i));
+                        if let Some(shape) = polygons(&source.area_parts[i as usize], tile) {
+                            out.add(shape, &attributes).map_err(&fail)?;
+                        }
+                        if let Some(at) = source.area_labels[i as usize].filter(|c| owns(*c)) {
+                            labels.add(point(at, tile), &attributes).map_err(&fail)?;
+                        }
+                    }
+                }
+            }
+            TileLayer::Buildings => {
+                for i in source.buildings_in(search) {
+                    let shape = match &source.building_shapes[i as usize] {
+                        BuildingShape::Point(c) => Some(point(*c, tile)),
+                        BuildingShape::Parts(parts) => polygons(parts, tile),
+                    };
+                    if let Some(shape) = shape {
+                        out.add(shape, &building_attributes(index.buildings.get(i)))
+                            .map_err(fail)?;
+                    }
+                }
+            }
+            TileLayer::Households => {
+                for (i, c) in source.households_in(search, tile.z()) {
+                    out.add(point(c, tile), &household_attributes(index.households.get(i)))
+                        .map_err(fail)?;
+                }
+            }
+            TileLayer::Stations => {
+                for (i, c) in source.stations_in(search) {
+                    out.add(point(c, tile), &station_attributes(index.stations.get(i)))
+                        .map_err(fail)?;
+                }
+            }
+        }
+    }
+    Ok(tile_bytes([out, labels]))
+}
+
+fn point(world: Coord<f64>, tile: TileCoord) -> Shape {
+    let c = tile.to_tile(world);
+    Shape::Point([c.x.round() as i32, c.y.round() as i32])
+}
+
+/// The parts of a polygon feature that show in `tile`, clipped to the tile plus its buffer and
+/// simplified; `None` when nothing with area is left.
+fn polygons(parts: &[Part], tile: TileCoord) -> Option<Shape> {
+    let search = tile.world_bounds(BUFFER);
+    let clip_box = Rect::new(
+        Coord { x: -BUFFER, y: -BUFFER },
+        Coord {
+            x: f64::from(EXTENT) + BUFFER,
+            y: f64::from(EXTENT) + BUFFER,
+        },
+    );
+    let mut out = Vec::new();
+    for part in parts.iter().filter(|p| intersects(p.bbox, search)) {
+        let inside = contains_rect(search, part.bbox);
+        let mut rings = Vec::with_capacity(part.rings.len());
+        for (k, ring) in part.rings.iter().enumerate() {
+            let exterior = k == 0;
+            let thinned = thin(ring.iter().map(|c| tile.to_tile(*c)), TOLERANCE);
+            let clipped = if inside { thinned } else { clip_ring(&thinned, clip_box) };
+            match simplify_ring(&clipped, TOLERANCE) {
+                Some(mut r) => {
+                    orient(&mut r, exterior);
+                    rings.push(r);
+                }
+                // Without its exterior the part is gone; a vanished hole is just left out.
+                None if exterior => break,
+                None => {}
+            }
+        }
+        if !rings.is_empty() {
+            out.push(rings);
+        }
+    }
+    (!out.is_empty()).then_some(Shape::Polygons(out))
+}
+
+fn intersects(a: Rect<f64>, b: Rect<f64>) -> bool {
+    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use geo::{LineString, MultiPolygon, Polygon};
+    use geozero::mvt::{Message, Tile};
+
+    use super::*;
+    use crate::domain::{Area, Code};
+    use crate::index::Dataset;
+    use crate::tiles::to_world;
+
+    /// A county drawn as a circle of 20,000 vertices, 0.3° across, around (112, 32).
+    fn detailed_county() -> Index {
+        let ring: Vec<(f64, f64)> = (0..=20_000)
+            .map(|i| {
+                let a = f64::from(i % 20_000) / 20_000.0 * std::f64::consts::TAU;
+                (112.0 + 0.3 * a.cos(), 32.0 + 0.3 * a.sin())
+            })
+            .collect();
+        let area = Area {
+            id: uuid::Uuid::nil(),
+            code: Code::parse("420001").unwrap(),
+            name: "测试县".into(),
+            level: Level::County,
+            parent_code: None,
+            leader_name: None,
+            leader_phone: None,
+            properties: Default::default(),
+            geometry: MultiPolygon::new(vec![Polygon::new(LineString::from(ring), vec![])]),
+            version: 1,
+        };
+        Index::build(Dataset {
+            areas: Arc::new(vec![area]),
+            ..Default::default()
+        })
+    }
+
+    /// Vertices of every polygon feature of a tile's first layer.
+    fn vertices(bytes: &[u8]) -> usize {
+        let tile = Tile::decode(bytes).unwrap();
+        // Each MoveTo/LineTo parameter pair is one vertex: (command count) = total - vertices * 2.
+        tile.layers[0]
+            .features
+            .iter()
+            .map(|f| {
+                let mut n = 0;
+                let mut i = 0;
+                while i < f.geometry.len() {
+                    let (id, count) = (f.geometry[i] & 7, (f.geometry[i] >> 3) as usize);
+                    i += 1;
+                    if id != 7 {
+                        n += count;
+                        i += 2 * count;
+                    }
+                }
+                n
+            })
+            .sum()
+    }
+
+    fn tile_of(z: u8, lon: f64, lat: f64) -> TileCoord {
+        let w = to_world(lon, lat);
+        let n = f64::from(1u32 << z);
+        TileCoord::new(u64::from(z), (w.x * n) as u64, (w.y * n) as u64).unwrap()
+    }
+
+    #[test]
+    fn a_detailed_outline_is_simplified_at_low_zoom_and_kept_at_high_zoom() {
+        let index = detailed_county();
+        let source = TileSource::build(&index);
+        // At z6 the county is ~50 tile units across per 0.3°: a few dozen vertices draw it.
+        let low = render(&index, &source, TileLayer::Areas, tile_of(6, 112.0, 32.0)).unwrap();
+        let n_low = vertices(&low);
+        assert!((8..200).contains(&n_low), "z6: {n_low} vertices");
+        // At z10 (a ~0.35° tile) the whole edge is ~1,400 units long: more detail, still far from 20,000.
+        let mid = render(&index, &source, TileLayer::Areas, tile_of(10, 112.0, 32.3)).unwrap();
+        let n_mid = vertices(&mid);
+        assert!(n_mid > n_low && n_mid < 2_000, "z10: {n_mid} vertices");
+    }
+
+    #[test]
+    fn a_tile_inside_a_polygon_is_the_buffered_square() {
+        let index = detailed_county();
+        let source = TileSource::build(&index);
+        let bytes = render(&index, &source, TileLayer::Areas, tile_of(14, 112.0, 32.0)).unwrap();
+        assert_eq!(vertices(&bytes), 4, "the county covers the whole tile");
+    }
+}
