@@ -139,14 +139,12 @@ fn percentiles(v: &mut [f64]) -> (f64, f64) {
     (at(0.50), at(0.99))
 }
 
-/// The Lua script that makes wrk ask for random points from a file: `wrk … -- POINTS PATH SUFFIX`
-/// requests `PATH` + `lon=…&lat=…` + `SUFFIX` for points drawn at random from the file's `lon,lat` lines.
+/// The Lua script that makes wrk request random paths from a file (`wrk … -- PATHS`, one path a line).
 pub const WRK_SCRIPT: &str = r#"
 local requests = {}
 init = function(args)
   for line in io.lines(args[1]) do
-    local lon, lat = line:match("([^,]+),([^,]+)")
-    requests[#requests + 1] = wrk.format("GET", args[2] .. "lon=" .. lon .. "&lat=" .. lat .. (args[3] or ""))
+    requests[#requests + 1] = wrk.format("GET", line)
   end
   math.randomseed(os.time() + math.floor(os.clock() * 1000000))
 end
@@ -155,18 +153,17 @@ request = function()
 end
 "#;
 
-/// `wrk` against one server, asking for random points from a `lon,lat` file through [`WRK_SCRIPT`].
+/// `wrk` against one server, requesting random paths from a file through [`WRK_SCRIPT`].
 pub struct Wrk<'a> {
     pub bin: &'a str,
     /// `http://127.0.0.1:PORT`
     pub base: &'a str,
     pub script: &'a Path,
-    pub points: &'a Path,
 }
 
 impl Wrk<'_> {
-    /// Requests `path` + `lon=…&lat=…` + `suffix` at `connections` for `secs` seconds.
-    pub fn run(&self, path: &str, suffix: &str, connections: usize, secs: u64) -> anyhow::Result<LoadResult> {
+    /// Requests the paths listed in `paths` at random, at `connections` for `secs` seconds.
+    pub fn run(&self, paths: &Path, connections: usize, secs: u64) -> anyhow::Result<LoadResult> {
         let out = run(
             Command::new(self.bin)
                 .arg(format!("--threads={}", connections.min(2)))
@@ -177,9 +174,7 @@ impl Wrk<'_> {
                 .arg(format!("--script={}", self.script.display()))
                 .arg(self.base)
                 .arg("--")
-                .arg(self.points)
-                .arg(path)
-                .arg(suffix),
+                .arg(paths),
             "wrk",
         )?;
         let per_s = out

@@ -38,6 +38,18 @@ CROSS JOIN LATERAL (SELECT s.code, s.geom FROM stations s WHERE s.kind = 'red_st
 WHERE p.i = :i ORDER BY distance_m, c.code LIMIT :k;
 ";
 
+/// pgbench, indicative only: a martin-style `ST_AsMVT` tile of all areas at zoom 14 around query
+/// point `:i` (clipped with a 64-unit buffer by `ST_AsMVTGeom`; no labels layer and no simplification
+/// beyond the tile grid, which gridmap's tiles have).
+pub const TILE_SQL: &str = "\\set i random(1, :points)
+WITH p AS (SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM bench_points WHERE i = :i),
+t AS (SELECT ST_TileEnvelope(14, floor((lon + 180) / 360 * 16384)::int,
+             floor((1 - ln(tan(radians(lat)) + 1 / cos(radians(lat))) / pi()) / 2 * 16384)::int) AS env FROM p),
+f AS (SELECT a.code, a.name, a.level, ST_AsMVTGeom(ST_Transform(a.geom, 3857), t.env, 4096, 64, true) AS geom
+      FROM t JOIN areas a ON a.geom && ST_Transform(t.env, 4326))
+SELECT length(ST_AsMVT(f, 'areas', 4096, 'geom')) FROM f;
+";
+
 pub struct Postgis {
     pub pool: PgPool,
     url: String,
