@@ -263,9 +263,13 @@ impl Store for SqliteStore {
 
     async fn upsert(&self, batch: &Batch) -> Result<UpsertSummary, StoreError> {
         let now = chrono::Utc::now().to_rfc3339();
+        // IMMEDIATE takes the write lock up front. A deferred transaction starts as a reader and, in
+        // WAL mode, fails at once with "database is locked" when it must become a writer while
+        // another connection still holds the lock (SQLite cannot wait there); this way the busy
+        // timeout waits instead.
         let mut tx = self
             .pool
-            .begin()
+            .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(StoreError::query("starting a transaction"))?;
         let summary = match batch {
