@@ -6,7 +6,7 @@
 # 1. installs what is missing (as root: wrk with apt-get; PostgreSQL + PostGIS through
 #    scripts/pg-test-cluster.sh), builds gridmap in release;
 # 2. engine benchmarks (criterion, `cargo bench --bench engine`) on the generated city;
-# 3. a throwaway PostGIS cluster under /tmp, then the side-by-side runner (`cargo bench --bench
+# 3. a throwaway PostGIS cluster in a temporary folder, then the side-by-side runner (`cargo bench --bench
 #    side_by_side`): the city loaded into PostGIS through gridmap's store, gridmap's index built from
 #    it, the same questions asked of both, pgbench and wrk against PostGIS and a release
 #    `gridmap serve` on 127.0.0.1 at the same concurrencies; prints the table and stops the cluster.
