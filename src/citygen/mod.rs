@@ -200,3 +200,49 @@ mod tests {
         assert_eq!(in_grid, 2_000);
     }
 }
+
+#[cfg(test)]
+mod cell_grid_tests {
+    use super::*;
+    use crate::demo::rng::Rng;
+    use crate::domain::LonLat;
+    use crate::index::Index;
+    use geo::{Coord, CoordsIter};
+
+    /// The cell grid is a shortcut: on the small city it must give exactly what testing every
+    /// candidate polygon gives, at random points and at the hard ones — vertices, points on edges
+    /// (shared between areas and levels), and points a hair beside them.
+    #[test]
+    fn the_cell_grid_agrees_with_exact_point_in_polygon_everywhere() {
+        let data = generate(Path::new(DEFAULT_SOURCE), Scale::Small).unwrap();
+        let index = Index::build(data.clone());
+        let mut checked = 0;
+        let mut check = |lon: f64, lat: f64| {
+            let Ok(p) = LonLat::new(lon, lat) else { return };
+            assert_eq!(index.areas.locate(p), index.areas.locate_exact(p), "at {p}");
+            checked += 1;
+        };
+        let mut rng = Rng::keyed(3, "cell grid");
+        for _ in 0..200_000 {
+            check(rng.range(110.5, 113.3), rng.range(31.1, 32.8));
+        }
+        for h in data.households.iter().step_by(7) {
+            check(h.location.lon(), h.location.lat());
+        }
+        for area in data.areas.iter().filter(|a| a.level >= Level::Community) {
+            let coords: Vec<Coord<f64>> = area.geometry.coords_iter().collect();
+            for w in coords.windows(2).step_by(3) {
+                let (a, b) = (w[0], w[1]);
+                check(a.x, a.y);
+                check((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+                for d in [1e-12, 1e-9, 1e-7] {
+                    check(a.x + d, a.y - d);
+                    check(a.x - d, a.y + d);
+                    check((a.x + b.x) / 2.0 + d, (a.y + b.y) / 2.0);
+                }
+            }
+        }
+        assert!(checked > 300_000, "{checked} points checked");
+        eprintln!("{checked} points; {}", index.areas.describe_cells());
+    }
+}

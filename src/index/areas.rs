@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use geo::Coord;
 
+use super::cells::{CellGrid, Shape};
 use super::chain::Chain;
 use super::parts::PartTree;
 use super::pip::PreparedMultiPolygon;
@@ -16,6 +17,8 @@ pub struct AreaIndex {
     /// Sorted by code, so "the lowest index" is "the lowest code" wherever a tie is broken.
     areas: Arc<Vec<Area>>,
     parts: PartTree,
+    /// The shortcut in front of `parts`; see [`super::cells`].
+    cells: CellGrid,
     by_code: HashMap<Code, u32>,
     parent: Vec<Option<u32>>,
     children: Vec<Vec<u32>>,
@@ -41,12 +44,28 @@ impl AreaIndex {
             }
         }
         let parts = PartTree::new(shapes.into_iter().map(Some).collect());
+        let cell_shapes: Vec<Shape<'_>> = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Shape {
+                area: i as u32,
+                level: a.level,
+                geometry: &a.geometry,
+            })
+            .collect();
+        let cells = CellGrid::new(
+            &cell_shapes,
+            |c| locate_exact(&areas, &parts, c),
+            |c| overlaps_at(&areas, &parts, c),
+        );
+        drop(cell_shapes);
         Self {
             areas,
             by_code,
             parent,
             children,
             parts,
+            cells,
         }
     }
 
@@ -98,15 +117,41 @@ impl AreaIndex {
     /// one east (or north) of it (see [`super::pip`]); should two areas of one level overlap (bad
     /// data), the one with the lowest code wins, so the answer is always the same.
     pub fn locate(&self, p: LonLat) -> Chain {
-        let mut chain = Chain::default();
-        for area in self.parts.containing(Coord { x: p.lon(), y: p.lat() }) {
-            let level = self.areas[area as usize].level;
-            if chain.get(level).is_none_or(|have| area < have) {
-                chain.set(level, area);
-            }
-        }
-        chain
+        let c = Coord { x: p.lon(), y: p.lat() };
+        self.cells
+            .locate(c)
+            .unwrap_or_else(|| locate_exact(&self.areas, &self.parts, c))
     }
+
+    /// [`Self::locate`] without the cell grid: every candidate part tested point-in-polygon.
+    pub fn locate_exact(&self, p: LonLat) -> Chain {
+        locate_exact(&self.areas, &self.parts, Coord { x: p.lon(), y: p.lat() })
+    }
+
+    /// The cell grid's shape, for build logs and benchmarks.
+    pub fn describe_cells(&self) -> String {
+        self.cells.describe()
+    }
+}
+
+fn locate_exact(areas: &[Area], parts: &PartTree, c: Coord<f64>) -> Chain {
+    let mut chain = Chain::default();
+    for area in parts.containing(c) {
+        let level = areas[area as usize].level;
+        if chain.get(level).is_none_or(|have| area < have) {
+            chain.set(level, area);
+        }
+    }
+    chain
+}
+
+/// Whether two areas of one level both contain `c` (bad data, but it must not fool the grid).
+fn overlaps_at(areas: &[Area], parts: &PartTree, c: Coord<f64>) -> bool {
+    let mut seen = [false; Level::ALL.len()];
+    parts.containing(c).any(|area| {
+        let depth = areas[area as usize].level.depth();
+        std::mem::replace(&mut seen[depth], true)
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use crate::domain::Level;
 
 /// For one point: the index of the containing area at each level (county … red_yard), if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Chain([u32; 5]);
 
 const NONE: u32 = u32::MAX;
@@ -22,6 +22,10 @@ impl Chain {
 
     pub fn set(&mut self, level: Level, area: u32) {
         self.0[level.depth()] = area;
+    }
+
+    pub fn clear(&mut self, level: Level) {
+        self.0[level.depth()] = NONE;
     }
 
     /// Area indices top to bottom, skipping levels with no area.

@@ -10,6 +10,7 @@
 
 mod areas;
 mod buildings;
+mod cells;
 mod chain;
 mod coverage;
 pub mod geodesic;
