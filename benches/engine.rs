@@ -56,6 +56,9 @@ fn main() {
         rss_mib().unwrap_or(f64::NAN),
         before.unwrap_or(f64::NAN),
     );
+    eprintln!("areas: {}", index.areas.describe_cells());
+    eprintln!("stations: {}", index.stations.describe());
+    eprintln!("households: {}", index.households.points().describe());
     let points = citygen::points::near_households(&data.households, BATCH, POINTS_SEED);
     let red = StationKind::parse("red_station").expect("a known kind");
 

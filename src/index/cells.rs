@@ -412,7 +412,7 @@ mod tests {
         let c = |x, y| Coord { x, y };
         assert!(segment_meets_rect(c(-1.0, 0.5), c(2.0, 0.5), r), "straight through");
         assert!(segment_meets_rect(c(0.2, 0.2), c(0.3, 0.3), r), "inside");
-        assert!(segment_meets_rect(c(-1.0, 1.0), c(1.0, 3.0), r), "touches a corner");
+        assert!(segment_meets_rect(c(-1.0, 0.0), c(1.0, 2.0), r), "touches a corner");
         assert!(
             !segment_meets_rect(c(-1.0, 1.5), c(1.0, 3.5), r),
             "passes above the corner"

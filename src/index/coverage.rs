@@ -1,29 +1,11 @@
 //! Coverage: which households have a station of a kind within a ground distance.
 //!
-//! Households sit in an R-tree on the unit sphere (like stations, see [`super::geodesic`]). For each
-//! station of the kind, the households within the chord of the radius (a slight over-estimate) are
-//! the candidates, and each is confirmed by the geodesic on the WGS 84 ellipsoid. The work grows with
-//! stations × households near each, not with all households × stations.
+//! Households sit in a bucket grid on a tangent plane (like stations, see [`super::points`]). For
+//! each station of the kind, the households the grid cannot rule out are measured by the geodesic on
+//! the WGS 84 ellipsoid. The work grows with stations × households near each, not with all
+//! households × stations.
 
-use rstar::RTree;
-use rstar::primitives::GeomWithData;
-
-use super::geodesic::{chord2_for_m, ground_distance_m, unit_vector};
-use crate::domain::{Household, StationKind};
-
-/// A household's position on the unit sphere, tagged with its index.
-pub type HouseholdPoint = GeomWithData<[f64; 3], u32>;
-
-/// Builds the household R-tree.
-pub fn household_tree(households: &[Household]) -> RTree<HouseholdPoint> {
-    RTree::bulk_load(
-        households
-            .iter()
-            .enumerate()
-            .map(|(i, h)| GeomWithData::new(unit_vector(h.location), i as u32))
-            .collect(),
-    )
-}
+use crate::domain::StationKind;
 
 /// The answer of [`super::Index::coverage`].
 #[derive(Debug, Clone, PartialEq)]
@@ -41,19 +23,15 @@ pub fn compute(index: &super::Index, kind: &StationKind, radius_m: f64) -> Cover
     let households = index.households.all();
     let mut flags = vec![false; households.len()];
     let mut covered = 0;
-    let reach = chord2_for_m(radius_m);
     for s in index.stations.all().iter().filter(|s| &s.kind == kind) {
-        for hit in index
-            .households
-            .tree()
-            .locate_within_distance(unit_vector(s.location), reach)
-        {
-            let i = hit.data as usize;
-            if !flags[i] && ground_distance_m(s.location, households[i].location) <= radius_m {
+        index.households.points().search(s.location, radius_m, |i, distance_m| {
+            let i = i as usize;
+            if !flags[i] && distance_m <= radius_m {
                 flags[i] = true;
                 covered += 1;
             }
-        }
+            radius_m
+        });
     }
     Coverage {
         households: households.len(),
@@ -67,7 +45,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::domain::{Code, LonLat, Station};
+    use crate::domain::{Code, Household, LonLat, Station};
+    use crate::index::geodesic::ground_distance_m;
     use crate::index::{Dataset, Index};
 
     fn household(i: usize, lon: f64, lat: f64) -> Household {

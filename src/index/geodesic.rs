@@ -1,27 +1,16 @@
-//! Ground distances on the WGS 84 ellipsoid, and the sphere embedding used to search for them.
+//! Ground distances on the WGS 84 ellipsoid.
 //!
-//! Ranking and reporting always use [`ground_distance_m`] (Karney's geodesic, metres on the WGS 84
-//! ellipsoid, accurate to nanometres). R-trees search in 3-D: each lon/lat becomes a point on the
-//! unit sphere, where straight-line (chord) distance grows monotonically with great-circle distance, so
-//! nearest-neighbour order is right everywhere — unlike raw lon/lat degrees, in which a degree of
-//! longitude at 32°N is ~15% shorter than a degree of latitude.
+//! Ranking and reporting always use [`ground_distance_m`] (metres on the WGS 84 ellipsoid). Searches
+//! find their candidates with [`super::points`], whose lower bounds never exceed it.
 
 use geo::{Distance, Geodesic, Point};
 
 use crate::domain::LonLat;
 
-/// Mean Earth radius (IUGG), metres: the sphere the 3-D search lives on.
-pub const MEAN_RADIUS_M: f64 = 6_371_008.8;
-
-/// Ellipsoidal geodesic length is at least this fraction of the great-circle length on the mean
-/// sphere (the meridional radius of curvature never drops below 0.9943 × the mean radius); a little
-/// slack on top keeps the bound safe against rounding.
-const ELLIPSOID_OVER_SPHERE_MIN: f64 = 0.99;
-
 /// WGS 84 semi-major axis, metres.
-const WGS84_A: f64 = 6_378_137.0;
+pub(super) const WGS84_A: f64 = 6_378_137.0;
 /// WGS 84 first eccentricity squared.
-const WGS84_E2: f64 = 6.694_379_990_141_317e-3;
+pub(super) const WGS84_E2: f64 = 6.694_379_990_141_317e-3;
 
 /// Below this separation (degrees, both axes) the mid-latitude formula is used; its error there is
 /// under a millimetre (checked against Karney in the tests), far below what any answer reports.
@@ -45,7 +34,8 @@ pub fn ground_distance_m(a: LonLat, b: LonLat) -> f64 {
         let prime_vertical = WGS84_A / w;
         let dy = meridional * dlat.to_radians();
         let dx = prime_vertical * cos * dlon.to_radians();
-        return dx.hypot(dy);
+        // No overflow to guard against at these sizes, so a plain square root (hypot is slower).
+        return (dx * dx + dy * dy).sqrt();
     }
     karney_m(a, b)
 }
@@ -53,30 +43,6 @@ pub fn ground_distance_m(a: LonLat, b: LonLat) -> f64 {
 /// Karney's geodesic on the WGS 84 ellipsoid, metres: exact to nanometres at any distance.
 pub fn karney_m(a: LonLat, b: LonLat) -> f64 {
     Geodesic.distance(Point::new(a.lon(), a.lat()), Point::new(b.lon(), b.lat()))
-}
-
-/// The point on the unit sphere for a geodetic lon/lat (degrees), as x, y, z.
-pub fn unit_vector(p: LonLat) -> [f64; 3] {
-    let (lon, lat) = (p.lon().to_radians(), p.lat().to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
-
-/// Squared chord between two unit vectors.
-pub fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
-    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
-}
-
-/// A lower bound, in metres on the ellipsoid, for two points whose unit vectors are `chord2` apart.
-pub fn lower_bound_m(chord2: f64) -> f64 {
-    let chord = chord2.max(0.0).sqrt().min(2.0);
-    2.0 * (chord / 2.0).asin() * MEAN_RADIUS_M * ELLIPSOID_OVER_SPHERE_MIN
-}
-
-/// The squared chord of a ground distance of `metres` — an upper bound, for range searches.
-pub fn chord2_for_m(metres: f64) -> f64 {
-    let angle = (metres / (MEAN_RADIUS_M * ELLIPSOID_OVER_SPHERE_MIN)).min(std::f64::consts::PI);
-    let chord = 2.0 * (angle / 2.0).sin();
-    chord * chord
 }
 
 #[cfg(test)]
@@ -94,23 +60,6 @@ mod tests {
         let north = ground_distance_m(ll(112.0, 32.0), ll(112.0, 33.0));
         assert_relative_eq!(east, 94_495.0, max_relative = 1e-3);
         assert_relative_eq!(north, 110_883.0, max_relative = 1e-3);
-    }
-
-    #[test]
-    fn lower_bound_never_exceeds_the_geodesic() {
-        let pairs = [
-            (ll(112.0, 32.0), ll(112.001, 32.0)),
-            (ll(112.0, 32.0), ll(112.0, 32.001)),
-            (ll(0.0, 0.0), ll(0.0, 1.0)),
-            (ll(0.0, 89.0), ll(90.0, 89.5)),
-            (ll(112.0, 32.0), ll(-68.0, -32.0)),
-        ];
-        for (a, b) in pairs {
-            let bound = lower_bound_m(chord2(unit_vector(a), unit_vector(b)));
-            let true_m = ground_distance_m(a, b);
-            assert!(bound <= true_m, "{bound} > {true_m} for {a} {b}");
-            assert!(bound >= true_m * 0.98, "bound {bound} too loose for {true_m}");
-        }
     }
 
     #[test]
@@ -133,12 +82,5 @@ mod tests {
             worst = worst.max((ground_distance_m(a, b) - karney_m(a, b)).abs());
         }
         assert!(worst < 0.001, "worst disagreement {worst} m");
-    }
-
-    #[test]
-    fn range_chord_covers_the_distance() {
-        let (a, b) = (ll(112.0, 32.0), ll(112.0009, 32.0005));
-        let m = ground_distance_m(a, b);
-        assert!(chord2(unit_vector(a), unit_vector(b)) <= chord2_for_m(m));
     }
 }

@@ -3,10 +3,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rstar::RTree;
-
 use super::chain::Chain;
-use super::coverage::{HouseholdPoint, household_tree};
+use super::points::PointGrid;
 use crate::domain::{Code, Household, Level};
 
 pub struct HouseholdIndex {
@@ -16,8 +14,8 @@ pub struct HouseholdIndex {
     by_code: HashMap<Code, u32>,
     /// For each center household, the households it looks after (sorted by code).
     looked_after: HashMap<u32, Vec<u32>>,
-    /// Positions on the unit sphere, for distance searches (coverage).
-    tree: RTree<HouseholdPoint>,
+    /// Positions for ground-distance searches (coverage).
+    points: PointGrid,
 }
 
 /// A household search. `q` matches a substring of the head's name, the address, the phone or the
@@ -52,13 +50,13 @@ impl HouseholdIndex {
                 looked_after.entry(*center).or_default().push(i as u32);
             }
         }
-        let tree = household_tree(&households);
+        let points = PointGrid::new(households.iter().enumerate().map(|(i, h)| (h.location, i as u32)));
         Self {
             households,
             chains,
             by_code,
             looked_after,
-            tree,
+            points,
         }
     }
 
@@ -79,8 +77,8 @@ impl HouseholdIndex {
     }
 
     /// The households on the unit sphere (see [`super::geodesic`]).
-    pub fn tree(&self) -> &RTree<HouseholdPoint> {
-        &self.tree
+    pub fn points(&self) -> &PointGrid {
+        &self.points
     }
 
     pub fn chain(&self, i: u32) -> Chain {

@@ -17,6 +17,7 @@ pub mod geodesic;
 mod households;
 mod parts;
 pub mod pip;
+mod points;
 mod stations;
 mod stats;
 

@@ -1,16 +1,11 @@
-//! Stations by kind, each kind in an R-tree on the unit sphere, for *the k nearest stations* ranked
-//! by geodesic metres on the WGS 84 ellipsoid.
+//! Stations by kind, each kind in a bucket grid (see [`super::points`]), for *the k nearest
+//! stations* ranked by geodesic metres on the WGS 84 ellipsoid.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use rstar::RTree;
-use rstar::primitives::GeomWithData;
-
-use super::geodesic::{ground_distance_m, lower_bound_m, unit_vector};
+use super::points::PointGrid;
 use crate::domain::{Code, LonLat, Station, StationKind};
-
-type Node = GeomWithData<[f64; 3], u32>;
 
 /// One answer of a nearest search.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,19 +19,16 @@ pub struct Nearby {
 pub struct StationIndex {
     stations: Arc<Vec<Station>>,
     by_code: HashMap<Code, u32>,
-    by_kind: BTreeMap<StationKind, RTree<Node>>,
+    by_kind: BTreeMap<StationKind, PointGrid>,
 }
 
 impl StationIndex {
     pub fn new(stations: Arc<Vec<Station>>) -> Self {
-        let mut nodes: BTreeMap<StationKind, Vec<Node>> = BTreeMap::new();
+        let mut points: BTreeMap<StationKind, Vec<(LonLat, u32)>> = BTreeMap::new();
         for (i, s) in stations.iter().enumerate() {
-            nodes
-                .entry(s.kind.clone())
-                .or_default()
-                .push(GeomWithData::new(unit_vector(s.location), i as u32));
+            points.entry(s.kind.clone()).or_default().push((s.location, i as u32));
         }
-        let by_kind = nodes.into_iter().map(|(k, v)| (k, RTree::bulk_load(v))).collect();
+        let by_kind = points.into_iter().map(|(k, v)| (k, PointGrid::new(v))).collect();
         let by_code = stations
             .iter()
             .enumerate()
@@ -66,6 +58,16 @@ impl StationIndex {
         self.by_kind.keys()
     }
 
+    /// The search grid of each kind, for build logs and benchmarks.
+    pub fn describe(&self) -> String {
+        let kinds: Vec<String> = self
+            .by_kind
+            .iter()
+            .map(|(k, g)| format!("{k}: {}", g.describe()))
+            .collect();
+        kinds.join("; ")
+    }
+
     pub fn has_kind(&self, kind: &StationKind) -> bool {
         self.by_kind.contains_key(kind)
     }
@@ -73,40 +75,27 @@ impl StationIndex {
     /// The `k` stations of `kind` nearest to `p`, ascending by geodesic distance (ties by code),
     /// none farther than `max_m` metres.
     ///
-    /// The R-tree yields candidates in great-circle order; each is measured on the ellipsoid and the
-    /// walk stops once a candidate's lower bound on the ellipsoid exceeds the k-th best so far, so the
-    /// ranking is exact even where sphere and ellipsoid disagree on the order.
+    /// The grid offers candidates ring by ring, measuring on the ellipsoid only those its lower
+    /// bounds cannot rule out, and stops once the next ring lies beyond the k-th best so far.
     pub fn nearest(&self, p: LonLat, kind: &StationKind, k: usize, max_m: Option<f64>) -> Vec<Nearby> {
-        let Some(tree) = self.by_kind.get(kind) else {
+        let Some(grid) = self.by_kind.get(kind) else {
             return Vec::new();
         };
         if k == 0 {
             return Vec::new();
         }
-        let q = unit_vector(p);
         let limit = max_m.unwrap_or(f64::INFINITY);
         let mut best: Vec<Nearby> = Vec::with_capacity(k + 1);
-        for (node, d2) in tree.nearest_neighbor_iter_with_distance_2(&q) {
-            let bound = lower_bound_m(d2);
-            let kth = if best.len() == k {
-                best[k - 1].distance_m
-            } else {
-                f64::INFINITY
-            };
-            if bound > kth.min(limit) {
-                break;
+        grid.search(p, limit, |station, distance_m| {
+            if distance_m <= limit {
+                let pos = best.partition_point(|b| self.before(b, distance_m, station));
+                if pos < k {
+                    best.insert(pos, Nearby { station, distance_m });
+                    best.truncate(k);
+                }
             }
-            let station = node.data;
-            let distance_m = ground_distance_m(p, self.stations[station as usize].location);
-            if distance_m > limit {
-                continue;
-            }
-            let pos = best.partition_point(|b| self.before(b, distance_m, station));
-            if pos < k {
-                best.insert(pos, Nearby { station, distance_m });
-                best.truncate(k);
-            }
-        }
+            if best.len() == k { best[k - 1].distance_m } else { limit }
+        });
         best
     }
 
@@ -121,6 +110,7 @@ impl StationIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::geodesic::ground_distance_m;
 
     fn station(code: &str, kind: &str, lon: f64, lat: f64) -> Station {
         Station {
