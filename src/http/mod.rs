@@ -59,6 +59,8 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .nest("/tiles", tiles::router())
         .nest("/ogc", ogc::router())
+        // The nested root answers `/ogc` only; clients given `/ogc/` must not get the web app.
+        .route("/ogc/", get(ogc::landing::landing))
         .route("/style.json", get(tiles::style))
         .nest("/fonts", glyphs::router())
         .fallback_service(web_app())

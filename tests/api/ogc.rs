@@ -62,6 +62,7 @@ async fn landing_page_conformance_and_collections_describe_the_api() {
         let b = app.backend;
         let (status, landing) = fetch(&app, "/ogc").await;
         assert_eq!(status, StatusCode::OK, "{b}: {landing}");
+        assert_eq!(fetch(&app, "/ogc/").await, (StatusCode::OK, landing.clone()), "{b}");
         for rel in ["self", "service-desc", "conformance", "data"] {
             let l = link(&landing, rel).unwrap_or_else(|| panic!("{b}: no {rel} link in {landing}"));
             let (status, _) = fetch(&app, local(l["href"].as_str().unwrap())).await;
