@@ -186,6 +186,9 @@ async fn items_are_geojson_filtered_by_bbox_and_limited() {
         assert_eq!(h1["properties"]["note"], "kept as given");
         let (_, buildings) = fetch(&app, "/ogc/collections/buildings/items?bbox=112.14,32.1,112.16,32.2").await;
         assert_eq!(ids(&buildings), ["B3"], "{b}");
+        let (_, everything) = fetch(&app, "/ogc/collections/households/items?bbox=100,20,120,40&limit=3").await;
+        assert_eq!(ids(&everything), ["H1", "H2", "H3"], "{b}");
+        assert_eq!(everything["numberMatched"], 4);
         let (_, nowhere) = fetch(&app, "/ogc/collections/areas/items?bbox=0,0,1,1").await;
         assert_eq!((ids(&nowhere).len(), nowhere["numberMatched"].as_u64()), (0, Some(0)));
 

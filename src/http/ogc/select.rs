@@ -1,7 +1,7 @@
 //! Which features of a collection a query matches, from the index snapshot: the tile source's
 //! R-trees find the candidates whose boxes meet `bbox`, and each candidate's own geometry decides.
-//! Without a `bbox`, a whole layer is a range of indices, so a page of two million households costs
-//! only that page.
+//! Without a `bbox`, or with one holding the whole layer, the matches are a range of indices, so a
+//! page of two million households costs only that page.
 
 use geo::{Coord, Geometry, Intersects, Rect};
 
@@ -49,6 +49,15 @@ pub fn select(data: &Dataset, source: &TileSource, collection: Collection, bbox:
             ),
         };
     };
+    // A box holding the layer's whole extent (as map clients send when zoomed out) meets every
+    // feature: no search, and a page costs only that page again.
+    if collection.level().is_none()
+        && source
+            .bounds(collection.tile_layer())
+            .is_some_and(|[w, s, e, n]| bbox.west <= w && bbox.south <= s && bbox.east >= e && bbox.north >= n)
+    {
+        return Matches::All(crate::features::count(data, layer));
+    }
     let rect = Rect::new(
         Coord {
             x: bbox.west,
