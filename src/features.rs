@@ -1,8 +1,8 @@
 //! Stored features as GeoJSON (RFC 7946, WGS 84): the properties and geometry of one feature of any
 //! layer, written the way `gridmap import` reads them. Export and the OGC API – Features endpoints
 //! both build their features here, so what a layer's GeoJSON carries is decided in one place
-//! (households in particular: [`household_properties`] is the one function that says what a
-//! household feature tells about its residents).
+//! (households in particular: [`household_facts`] is the one function that says what gridmap tells
+//! about residents, for GeoJSON and tiles alike).
 
 use serde_json::{Map, Value, json};
 
@@ -48,22 +48,55 @@ pub fn building_properties(b: &Building) -> Map<String, Value> {
     )
 }
 
-/// What a household's GeoJSON feature tells: the one place to narrow when some readers must not
-/// see residents' names or phones.
+/// What gridmap tells a reader about a household, borrowed from it: the one place to narrow when
+/// some readers must not see residents' names or phones. GeoJSON ([`household_properties`]: export
+/// and the OGC API) and vector tiles (`tiles::layers::household_attributes`) are both built from it.
+#[derive(Debug, Clone, Copy)]
+pub struct HouseholdFacts<'a> {
+    pub code: &'a str,
+    pub head_name: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub members: Option<i32>,
+    pub address: Option<&'a str>,
+    pub building_code: Option<&'a str>,
+    pub party_member: bool,
+    pub center_household: bool,
+    pub center_code: Option<&'a str>,
+    /// Properties the import carried that have no column of their own.
+    pub extra: &'a Properties,
+}
+
+pub fn household_facts(h: &Household) -> HouseholdFacts<'_> {
+    HouseholdFacts {
+        code: h.code.as_str(),
+        head_name: h.head_name.as_deref(),
+        phone: h.phone.as_deref(),
+        members: h.members,
+        address: h.address.as_deref(),
+        building_code: h.building_code.as_ref().map(|c| c.as_str()),
+        party_member: h.party_member,
+        center_household: h.center_household,
+        center_code: h.center_code.as_ref().map(|c| c.as_str()),
+        extra: &h.properties,
+    }
+}
+
+/// A household's GeoJSON properties, from [`household_facts`].
 pub fn household_properties(h: &Household) -> Map<String, Value> {
+    let f = household_facts(h);
     properties(
         vec![
-            ("code", json!(h.code)),
-            ("head_name", json!(h.head_name)),
-            ("phone", json!(h.phone)),
-            ("members", json!(h.members)),
-            ("address", json!(h.address)),
-            ("building_code", json!(h.building_code)),
-            ("party_member", json!(h.party_member)),
-            ("center_household", json!(h.center_household)),
-            ("center_code", json!(h.center_code)),
+            ("code", json!(f.code)),
+            ("head_name", json!(f.head_name)),
+            ("phone", json!(f.phone)),
+            ("members", json!(f.members)),
+            ("address", json!(f.address)),
+            ("building_code", json!(f.building_code)),
+            ("party_member", json!(f.party_member)),
+            ("center_household", json!(f.center_household)),
+            ("center_code", json!(f.center_code)),
         ],
-        &h.properties,
+        f.extra,
     )
 }
 
