@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every gridmap test: formatting, lints, unit tests, and the API and store suites against both
 # SQLite and a throwaway PostGIS cluster (installed with apt-get when missing, run as the `postgres`
-# user when we are root), the CJK font the map's labels need (apt-get, when missing), and the web
+# user when we are root), the CJK font the map's labels need (apt-get, when missing), GDAL's client
+# for the OGC API test (Debian's gdal-bin, apt-get when missing), and the web
 # app's end-to-end tests in headless Chromium (Debian's chromium, apt-get when missing). The cluster
 # is stopped again however the tests end.
 set -euo pipefail
@@ -40,6 +41,20 @@ if ! command -v chromium >/dev/null; then
         apt-get install -y --no-install-recommends chromium >&2
     else
         echo "chromium is not installed and only root can install it" >&2
+        exit 1
+    fi
+fi
+
+step "GDAL for the OGC API – Features test"
+# tests/ogc_gdal.rs reads a running server with GDAL's OAPIF client (ogrinfo, ogr2ogr) and fails
+# when it is missing.
+if ! command -v ogrinfo >/dev/null; then
+    if [[ $EUID -eq 0 ]]; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update >&2
+        apt-get install -y --no-install-recommends gdal-bin >&2
+    else
+        echo "gdal-bin is not installed and only root can install it" >&2
         exit 1
     fi
 fi

@@ -17,6 +17,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod features;
 pub mod glyphs;
 pub mod http;
 pub mod import;

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::ogc::OgcError;
 use crate::domain::CoordError;
 use crate::glyphs::GlyphError;
 use crate::import::ImportError;
@@ -135,6 +136,18 @@ impl From<GlyphError> for ApiError {
             GlyphError::Range(_) => Self::bad("invalid_glyph_range", e.to_string()),
             GlyphError::FontMissing(_) | GlyphError::UnknownFontstack(_) => Self::NotFound(e.to_string()),
             GlyphError::Render { .. } => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<OgcError> for ApiError {
+    fn from(e: OgcError) -> Self {
+        match e {
+            OgcError::UnknownCollection(_) | OgcError::UnknownFeature { .. } => Self::NotFound(e.to_string()),
+            OgcError::Bbox(_) => Self::bad("invalid_bbox", e.to_string()),
+            OgcError::BboxCrs { .. } | OgcError::Range { .. } | OgcError::Datetime(_) => {
+                Self::invalid_parameter(e.to_string())
+            }
         }
     }
 }

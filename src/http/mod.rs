@@ -12,6 +12,7 @@ mod health;
 mod households;
 mod locate;
 mod nearest;
+mod ogc;
 mod openapi;
 mod origin;
 mod params;
@@ -37,7 +38,8 @@ use crate::state::AppState;
 /// Where the built web app lives, relative to the working directory.
 pub const FRONTEND_DIST: &str = "frontend/dist";
 
-/// The full router: API, health checks, OpenAPI document, map tiles, style and glyphs, and the web app.
+/// The full router: API, health checks, OpenAPI document, OGC API – Features, map tiles, style and
+/// glyphs, and the web app.
 pub fn app(state: AppState) -> Router {
     let limits = state.limits();
     let api = Router::new()
@@ -56,6 +58,9 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/tiles", tiles::router())
+        .nest("/ogc", ogc::router())
+        // The nested root answers `/ogc` only; clients given `/ogc/` must not get the web app.
+        .route("/ogc/", get(ogc::landing::landing))
         .route("/style.json", get(tiles::style))
         .nest("/fonts", glyphs::router())
         .fallback_service(web_app())

@@ -26,6 +26,12 @@ use utoipa::OpenApi;
         super::tiles::tilejson,
         super::tiles::style,
         super::glyphs::glyphs,
+        super::ogc::landing::landing,
+        super::ogc::landing::conformance,
+        super::ogc::landing::collections,
+        super::ogc::landing::collection,
+        super::ogc::items::items,
+        super::ogc::items::item,
     )
 )]
 pub struct ApiDoc;

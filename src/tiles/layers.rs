@@ -16,9 +16,11 @@
 //!
 //! Every layer is cut up to zoom 16 and overzoomed by the renderer past that (TileJSON `maxzoom`).
 //! Attributes of each layer are built in one function per layer, so what a layer reveals is decided
-//! in one place (households in particular: names of residents).
+//! in one place (households in particular: names of residents, which come from
+//! [`crate::features::household_facts`], shared with GeoJSON).
 
 use crate::domain::{Area, Building, Household, Level, Station};
+use crate::features::household_facts;
 
 use super::encode::{Attributes, Value};
 
@@ -151,15 +153,16 @@ pub fn building_attributes(b: &Building) -> Attributes<'_> {
     out
 }
 
-/// What a household tile feature tells. The one place to narrow when tiles must hide residents'
-/// names from some readers.
+/// What a household tile feature tells: a few of [`household_facts`], the one place that decides
+/// what gridmap tells about residents (narrow it there, and tiles and GeoJSON follow).
 pub fn household_attributes(h: &Household) -> Attributes<'_> {
-    let mut out = vec![("code", Value::Str(h.code.as_str()))];
-    if let Some(n) = &h.head_name {
+    let f = household_facts(h);
+    let mut out = vec![("code", Value::Str(f.code))];
+    if let Some(n) = f.head_name {
         out.push(("head_name", Value::Str(n)));
     }
-    out.push(("party_member", Value::Bool(h.party_member)));
-    out.push(("center_household", Value::Bool(h.center_household)));
+    out.push(("party_member", Value::Bool(f.party_member)));
+    out.push(("center_household", Value::Bool(f.center_household)));
     out
 }
 

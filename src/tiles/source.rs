@@ -201,6 +201,30 @@ impl TileSource {
     pub fn stations_in(&self, bounds: Rect<f64>) -> Vec<(u32, Coord<f64>)> {
         points_in(&self.stations, bounds)
     }
+
+    /// Features of `layer` (areas: of `level` only, when given) whose bounding box meets `bbox`
+    /// (WGS 84 degrees `[west, south, east, north]`, edges included), in index (code) order. Boxes,
+    /// not shapes: callers that need exact answers test each candidate's geometry. Points are
+    /// exact up to the projection, which maps equal inputs to equal outputs, so a point on the
+    /// box's edge is found.
+    pub fn candidates(&self, layer: TileLayer, level: Option<Level>, bbox: [f64; 4]) -> Vec<u32> {
+        let nw = to_world(bbox[0], bbox[3]);
+        let se = to_world(bbox[2], bbox[1]);
+        let world = Rect::new(nw, se);
+        match layer {
+            TileLayer::Areas => {
+                let levels: Vec<Level> = level.map_or_else(|| Level::ALL.to_vec(), |l| vec![l]);
+                sorted(levels.into_iter().flat_map(|l| {
+                    self.area_trees[l.depth()]
+                        .locate_in_envelope_intersecting(&aabb(world))
+                        .map(|i| i.data)
+                }))
+            }
+            TileLayer::Buildings => self.buildings_in(world),
+            TileLayer::Households => points_in(&self.households, world).into_iter().map(|(i, _)| i).collect(),
+            TileLayer::Stations => points_in(&self.stations, world).into_iter().map(|(i, _)| i).collect(),
+        }
+    }
 }
 
 fn parts(mp: &MultiPolygon<f64>) -> Vec<Part> {

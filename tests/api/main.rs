@@ -12,6 +12,7 @@ mod imports;
 mod locate;
 mod maps;
 mod nearest;
+mod ogc;
 mod tiles;
 
 use axum::Router;

@@ -1,0 +1,31 @@
+//! Absolute links, as OGC API clients follow them: built from the origin the request reached
+//! gridmap at (`Host`, and `X-Forwarded-Proto` behind a proxy), the same way TileJSON's are.
+
+use axum::http::{HeaderMap, Uri};
+use serde_json::{Value, json};
+
+use crate::http::ApiError;
+use crate::http::origin::origin;
+
+/// The root of the OGC API at the address the client used, such as `http://127.0.0.1:8080/ogc`.
+pub struct Links {
+    root: String,
+}
+
+impl Links {
+    pub fn from_request(headers: &HeaderMap, uri: &Uri) -> Result<Self, ApiError> {
+        Ok(Self {
+            root: format!("{}/ogc", origin(headers, uri)?),
+        })
+    }
+
+    /// The absolute URL of `path` (which starts with `/`, or is empty for the landing page).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.root)
+    }
+}
+
+/// One link object: `href`, `rel`, `type` (media type) and `title`.
+pub fn link(href: &str, rel: &str, media_type: &str, title: &str) -> Value {
+    json!({"href": href, "rel": rel, "type": media_type, "title": title})
+}
