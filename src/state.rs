@@ -74,7 +74,7 @@ impl AppState {
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
         let index = build(data, first).await;
-        Ok(Self {
+        let state = Self {
             inner: Arc::new(Inner {
                 store,
                 index: ArcSwap::from_pointee(index),
@@ -84,7 +84,21 @@ impl AppState {
                 tiles: TileCache::default(),
                 glyphs: Glyphs::system(),
             }),
-        })
+        };
+        state.prepare_tiles();
+        Ok(state)
+    }
+
+    /// Builds the tile source of the current snapshot in the background, so the first map request
+    /// after a load or a data change does not wait for it.
+    fn prepare_tiles(&self) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let index = state.index();
+            if let Err(e) = state.tiles().source(&index).await {
+                tracing::warn!("preparing tiles: {e}");
+            }
+        });
     }
 
     /// The current snapshot. Cheap; hold it for the whole of one request so the request sees one
@@ -147,6 +161,7 @@ impl AppState {
         let generation = self.inner.generation.fetch_add(1, Ordering::Relaxed) + 1;
         let index = build(data, generation).await;
         self.inner.index.store(Arc::new(index));
+        self.prepare_tiles();
         *built_from = now;
         tracing::info!(revisions = ?now.0, "index refreshed");
         Ok(true)

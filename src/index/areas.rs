@@ -123,6 +123,12 @@ impl AreaIndex {
             .unwrap_or_else(|| locate_exact(&self.areas, &self.parts, c))
     }
 
+    /// Whether area `i` contains the point at `lon`, `lat` (WGS 84 degrees), by the same rule as
+    /// [`Self::locate`].
+    pub fn contains(&self, i: u32, lon: f64, lat: f64) -> bool {
+        self.parts.contains(i, Coord { x: lon, y: lat })
+    }
+
     /// [`Self::locate`] without the cell grid: every candidate part tested point-in-polygon.
     pub fn locate_exact(&self, p: LonLat) -> Chain {
         locate_exact(&self.areas, &self.parts, Coord { x: p.lon(), y: p.lat() })

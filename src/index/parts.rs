@@ -37,6 +37,14 @@ impl PartTree {
         }
     }
 
+    /// Whether `owner` contains `c` under the half-open rule of [`super::pip`].
+    pub fn contains(&self, owner: u32, c: Coord<f64>) -> bool {
+        self.shapes
+            .get(owner as usize)
+            .and_then(Option::as_ref)
+            .is_some_and(|shape| shape.contains(c))
+    }
+
     /// The owners one of whose parts contains `c` under the half-open rule of [`super::pip`], in
     /// no particular order.
     pub fn containing(&self, c: Coord<f64>) -> impl Iterator<Item = u32> + '_ {

@@ -61,6 +61,11 @@ fn at_y(a: Coord<f64>, b: Coord<f64>, y: f64) -> Coord<f64> {
 }
 
 /// Whether a box lies wholly inside `bounds` (then clipping can be skipped).
+/// Whether two rectangles meet (closed: touching counts).
+pub fn rects_meet(a: Rect<f64>, b: Rect<f64>) -> bool {
+    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
+}
+
 pub fn contains_rect(bounds: Rect<f64>, r: Rect<f64>) -> bool {
     bounds.min().x <= r.min().x
         && bounds.min().y <= r.min().y

@@ -121,11 +121,30 @@ pub fn to_world(lon: f64, lat: f64) -> Coord<f64> {
     }
 }
 
+/// The inverse of [`to_world`]: world units → WGS 84 longitude/latitude in degrees.
+pub fn to_lonlat(world: Coord<f64>) -> (f64, f64) {
+    let lon = world.x * 360.0 - 180.0;
+    let lat = ((0.5 - world.y) * 2.0 * std::f64::consts::PI)
+        .sinh()
+        .atan()
+        .to_degrees();
+    (lon, lat)
+}
+
 #[cfg(test)]
 mod tests {
     use approx::assert_relative_eq;
 
     use super::*;
+
+    #[test]
+    fn to_lonlat_undoes_to_world() {
+        for (lon, lat) in [(112.1, 32.0), (-70.5, -33.4), (0.0, 0.0), (179.9, 80.0)] {
+            let (back_lon, back_lat) = to_lonlat(to_world(lon, lat));
+            assert_relative_eq!(back_lon, lon, epsilon = 1e-9);
+            assert_relative_eq!(back_lat, lat, epsilon = 1e-9);
+        }
+    }
 
     #[test]
     fn accepts_every_tile_of_a_zoom_and_nothing_past_it() {

@@ -5,8 +5,8 @@
 use geo::{Coord, Rect};
 
 use super::TileError;
-use super::clip::{clip_ring, contains_rect};
-use super::coord::{BUFFER, EXTENT, TileCoord};
+use super::clip::{clip_ring, contains_rect, rects_meet};
+use super::coord::{BUFFER, EXTENT, TileCoord, to_lonlat};
 use super::encode::{LayerBuilder, Shape, tile_bytes};
 use super::layers::{
     AREA_LABELS, TileLayer, area_attributes, building_attributes, household_attributes, level_minzoom,
@@ -37,7 +37,20 @@ pub fn render(index: &Index, source: &TileSource, layer: TileLayer, tile: TileCo
                 for level in Level::ALL.into_iter().filter(|l| level_minzoom(*l) <= tile.z()) {
                     for i in source.areas_in(level, search) {
                         let attributes = area_attributes(index.areas.get(i));
-                        if let Some(shape) = polygons(&source.area_parts[i as usize], tile) {
+                        let parts = &source.area_parts[i as usize];
+                        let shape = if parts.iter().any(|p| p.edges_meet(search)) {
+                            polygons(parts, tile)
+                        } else {
+                            // No edge of the area near the tile: the tile is wholly inside it or
+                            // wholly outside, which one point tells (typical of counties and
+                            // townships at street zooms, whose outlines have thousands of vertices).
+                            let (lon, lat) = to_lonlat(search.center());
+                            index
+                                .areas
+                                .contains(i, lon, lat)
+                                .then(|| Shape::Polygons(vec![vec![buffered_square()]]))
+                        };
+                        if let Some(shape) = shape {
                             out.add(shape, &attributes).map_err(&fail)?;
                         }
                         if let Some(at) = source.area_labels[i as usize].filter(|c| owns(*c)) {
@@ -84,13 +97,7 @@ fn point(world: Coord<f64>, tile: TileCoord) -> Shape {
 /// simplified; `None` when nothing with area is left.
 fn polygons(parts: &[Part], tile: TileCoord) -> Option<Shape> {
     let search = tile.world_bounds(BUFFER);
-    let clip_box = Rect::new(
-        Coord { x: -BUFFER, y: -BUFFER },
-        Coord {
-            x: f64::from(EXTENT) + BUFFER,
-            y: f64::from(EXTENT) + BUFFER,
-        },
-    );
+    let clip_box = clip_box();
     let mut out = Vec::new();
     for part in parts.iter().filter(|p| intersects(p.bbox, search)) {
         let inside = contains_rect(search, part.bbox);
@@ -117,7 +124,38 @@ fn polygons(parts: &[Part], tile: TileCoord) -> Option<Shape> {
 }
 
 fn intersects(a: Rect<f64>, b: Rect<f64>) -> bool {
-    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
+    rects_meet(a, b)
+}
+
+/// The tile plus its buffer, in tile units.
+fn clip_box() -> Rect<f64> {
+    Rect::new(
+        Coord { x: -BUFFER, y: -BUFFER },
+        Coord {
+            x: f64::from(EXTENT) + BUFFER,
+            y: f64::from(EXTENT) + BUFFER,
+        },
+    )
+}
+
+/// The exterior ring of a polygon covering the tile and its buffer, oriented as MVT wants it.
+fn buffered_square() -> Vec<[i32; 2]> {
+    let b = clip_box();
+    let ring = [
+        b.min(),
+        Coord {
+            x: b.max().x,
+            y: b.min().y,
+        },
+        b.max(),
+        Coord {
+            x: b.min().x,
+            y: b.max().y,
+        },
+    ];
+    let mut ring: Vec<[i32; 2]> = ring.iter().map(|c| [c.x.round() as i32, c.y.round() as i32]).collect();
+    orient(&mut ring, true);
+    ring
 }
 
 #[cfg(test)]
@@ -158,11 +196,14 @@ mod tests {
         })
     }
 
-    /// Vertices of every polygon feature of a tile's first layer.
+    /// Vertices of every polygon feature of a tile's `areas` layer.
     fn vertices(bytes: &[u8]) -> usize {
         let tile = Tile::decode(bytes).unwrap();
         // Each MoveTo/LineTo parameter pair is one vertex: (command count) = total - vertices * 2.
-        tile.layers[0]
+        let Some(layer) = tile.layers.iter().find(|l| l.name == "areas") else {
+            return 0;
+        };
+        layer
             .features
             .iter()
             .map(|f| {
@@ -199,6 +240,27 @@ mod tests {
         let mid = render(&index, &source, TileLayer::Areas, tile_of(10, 112.0, 32.3)).unwrap();
         let n_mid = vertices(&mid);
         assert!(n_mid > n_low && n_mid < 2_000, "z10: {n_mid} vertices");
+    }
+
+    #[test]
+    fn a_tile_in_a_hole_far_from_every_edge_shows_nothing_of_the_area() {
+        // A 1° square with a 0.5° square hole; a z14 tile (~0.02°) at the middle of the hole.
+        let mut index = detailed_county();
+        let mut areas = (**index.areas.all()).clone();
+        areas[0].geometry = geo::wkt!(MULTIPOLYGON(((111.5 31.5,112.5 31.5,112.5 32.5,111.5 32.5,111.5 31.5),(111.75 31.75,111.75 32.25,112.25 32.25,112.25 31.75,111.75 31.75))));
+        index = Index::build(Dataset {
+            areas: Arc::new(areas),
+            ..Default::default()
+        });
+        let source = TileSource::build(&index);
+        let in_hole = render(&index, &source, TileLayer::Areas, tile_of(14, 112.0, 32.0)).unwrap();
+        assert_eq!(vertices(&in_hole), 0, "the hole is not the county's");
+        let in_ring = render(&index, &source, TileLayer::Areas, tile_of(14, 111.6, 32.0)).unwrap();
+        assert_eq!(
+            vertices(&in_ring),
+            4,
+            "between the outer edge and the hole, the whole tile"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Built lazily from an [`Index`] on the first tile request after a swap (see [`super::TileCache`]):
 //! a few hundred milliseconds for a city, paid once per data change instead of per tile.
 
-use geo::{BoundingRect, Coord, Geometry, InteriorPoint, MultiPolygon, Rect};
+use geo::{BoundingRect, Coord, Geometry, InteriorPoint, Intersects, MultiPolygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
@@ -22,6 +22,44 @@ type PointItem = GeomWithData<[f64; 2], u32>;
 pub struct Part {
     pub bbox: Rect<f64>,
     pub rings: Vec<Vec<Coord<f64>>>,
+    /// Runs of up to [`CHUNK`] consecutive edges of every ring, as (box, ring, first vertex, end),
+    /// so a tile can tell without walking thousands of vertices that none of a county's edges
+    /// comes near it.
+    chunks: Vec<(Rect<f64>, u32, u32, u32)>,
+}
+
+/// Edges per run in [`Part::chunks`].
+const CHUNK: usize = 32;
+
+impl Part {
+    fn new(rings: Vec<Vec<Coord<f64>>>) -> Option<Self> {
+        let bbox = geo::LineString::from(rings.first()?.clone()).bounding_rect()?;
+        let mut chunks = Vec::new();
+        for (k, ring) in rings.iter().enumerate() {
+            let n = ring.len();
+            for start in (0..n).step_by(CHUNK) {
+                // Edges start..end, the last one closing the ring back to its first vertex.
+                let end = (start + CHUNK).min(n);
+                let run = ring[start..end].iter().chain(std::iter::once(&ring[end % n]));
+                if let Some(b) = geo::LineString::from_iter(run.copied()).bounding_rect() {
+                    chunks.push((b, k as u32, start as u32, end as u32));
+                }
+            }
+        }
+        Some(Self { bbox, rings, chunks })
+    }
+
+    /// Whether an edge of the part meets `r`.
+    pub fn edges_meet(&self, r: Rect<f64>) -> bool {
+        self.chunks.iter().any(|&(b, k, start, end)| {
+            let ring = &self.rings[k as usize];
+            super::clip::rects_meet(b, r)
+                && (start..end).any(|i| {
+                    let next = ring[(i as usize + 1) % ring.len()];
+                    geo::Line::new(ring[i as usize], next).intersects(&r)
+                })
+        })
+    }
 }
 
 /// A building's shape in world units.
@@ -237,8 +275,7 @@ fn parts(mp: &MultiPolygon<f64>) -> Vec<Part> {
                     ring.0[..n].iter().map(|c| to_world(c.x, c.y)).collect()
                 })
                 .collect();
-            let bbox = geo::LineString::from(rings.first()?.clone()).bounding_rect()?;
-            Some(Part { bbox, rings })
+            Part::new(rings)
         })
         .collect()
 }
