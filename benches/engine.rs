@@ -4,8 +4,12 @@
 //! full 襄阳-sized data set). Measures: index build; locate one point (the area chain, and the chain
 //! plus building as `GET /locate` answers it); locate a batch of 1,000,000 points on one core;
 //! nearest red station with k = 1 and k = 5; coverage of all households by red stations within
-//! 100 m; and prints the process's resident memory once the index is built. Query points are
+//! 100 m; the area layer's vector tile at zooms 10, 12 and 14; and prints the process's resident
+//! memory once the index is built. Query points are
 //! households' locations moved up to 50 m ([`gridmap::citygen::points`]). See BENCHMARKS.md.
+
+#[global_allocator]
+static ALLOCATOR: gridmap::Allocator = gridmap::Allocator;
 
 use std::hint::black_box;
 use std::path::Path;
@@ -15,6 +19,7 @@ use criterion::{BatchSize, Criterion, Throughput};
 use gridmap::citygen::{self, Scale, Summary};
 use gridmap::domain::{Level, StationKind};
 use gridmap::index::Index;
+use gridmap::tiles::{self, TileCoord, TileLayer, TileSource};
 
 /// Points in the batch-locate benchmark.
 const BATCH: usize = 1_000_000;
@@ -112,6 +117,28 @@ fn main() {
     g.sample_size(10);
     g.throughput(Throughput::Elements(data.households.len() as u64));
     g.bench_function("red_station_100m", |b| b.iter(|| index.coverage(&red, 100.0).covered));
+    g.finish();
+
+    // The area layer as a map draws it: at z10 and z12 (the zooms of the PostGIS figures)
+    // and z14 (street level, every area level drawn), at tiles holding the query points.
+    let started = Instant::now();
+    let source = TileSource::build(&index);
+    eprintln!("tile source built in {:.2} s", started.elapsed().as_secs_f64());
+    let mut g = c.benchmark_group("tiles");
+    g.throughput(Throughput::Elements(1));
+    for z in [10, 12, 14] {
+        let tiles: Vec<TileCoord> = points
+            .iter()
+            .take(10_000)
+            .map(|p| TileCoord::containing(p.lon(), p.lat(), z))
+            .collect();
+        g.bench_function(format!("areas_z{z}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % tiles.len();
+                black_box(tiles::render(&index, &source, TileLayer::Areas, tiles[i]).map(|t| t.len()))
+            })
+        });
+    }
     g.finish();
 
     c.final_summary();

@@ -1,5 +1,8 @@
 //! The `gridmap` binary: parse the command line, start logging, run.
 
+#[global_allocator]
+static ALLOCATOR: gridmap::Allocator = gridmap::Allocator;
+
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 

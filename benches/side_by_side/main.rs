@@ -17,6 +17,9 @@
 //! `GRIDMAP_BENCH_CONCURRENCY` (e.g. `1,8,32,64`), `GRIDMAP_BENCH_OUT` (folder for the report and
 //! scratch files), `PGBENCH`, `WRK`. Nothing is sent anywhere but 127.0.0.1.
 
+#[global_allocator]
+static ALLOCATOR: gridmap::Allocator = gridmap::Allocator;
+
 mod engine;
 mod http;
 mod load;
@@ -30,6 +33,7 @@ use std::time::Duration;
 use anyhow::Context;
 use gridmap::citygen::{self, Scale};
 use gridmap::domain::LonLat;
+use gridmap::tiles::TileCoord;
 use load::LoadResult;
 use report::load_average;
 
@@ -46,16 +50,7 @@ const RADIUS_M: f64 = 100.0;
 /// Seed of the query points (the engine bench uses the same).
 const POINTS_SEED: u64 = 7;
 /// Zoom of the tiles requested (street level: every area level is drawn).
-const TILE_ZOOM: u32 = 14;
-
-/// The Web Mercator tile (x, y) holding `p` at zoom `z` (the XYZ scheme, rows from the north).
-fn tile_of(p: LonLat, z: u32) -> (u32, u32) {
-    let n = f64::from(1u32 << z);
-    let lat = p.lat().to_radians();
-    let x = ((p.lon() + 180.0) / 360.0 * n).floor();
-    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
-    (x as u32, y as u32)
-}
+const TILE_ZOOM: u8 = 14;
 
 struct Config {
     database: String,
@@ -199,8 +194,8 @@ fn main() -> anyhow::Result<()> {
         format!("/api/v1/nearest?lon={}&lat={}&kind=red_station&k=5", p.lon(), p.lat())
     })?;
     let tile_paths = write_paths("tile.paths", &|p| {
-        let (x, y) = tile_of(p, TILE_ZOOM);
-        format!("/tiles/areas/{TILE_ZOOM}/{x}/{y}.mvt")
+        let t = TileCoord::containing(p.lon(), p.lat(), TILE_ZOOM);
+        format!("/tiles/areas/{TILE_ZOOM}/{}/{}.mvt", t.x(), t.y())
     })?;
     let lua = scratch.join("paths.lua");
     std::fs::write(&lua, load::WRK_SCRIPT)?;

@@ -9,25 +9,35 @@ use geo::{Coord, Rect};
 
 /// Clips an open ring (last point not repeated) to `bounds`. Returns an open ring, empty when
 /// nothing of the ring lies inside.
+#[cfg(test)]
 pub fn clip_ring(ring: &[Coord<f64>], bounds: Rect<f64>) -> Vec<Coord<f64>> {
-    let (min, max) = (bounds.min(), bounds.max());
     let mut out = ring.to_vec();
-    // One pass per box edge: (is inside, crossing of segment a→b with the edge).
-    out = clip_edge(&out, |c| c.x >= min.x, |a, b| at_x(a, b, min.x));
-    out = clip_edge(&out, |c| c.x <= max.x, |a, b| at_x(a, b, max.x));
-    out = clip_edge(&out, |c| c.y >= min.y, |a, b| at_y(a, b, min.y));
-    clip_edge(&out, |c| c.y <= max.y, |a, b| at_y(a, b, max.y))
+    clip_ring_in_place(&mut out, &mut Vec::new(), bounds);
+    out
+}
+
+/// [`clip_ring`] without allocating once the buffers have grown: `ring` is replaced by its clipped
+/// self, `scratch` holds the passes in between.
+pub fn clip_ring_in_place(ring: &mut Vec<Coord<f64>>, scratch: &mut Vec<Coord<f64>>, bounds: Rect<f64>) {
+    let (min, max) = (bounds.min(), bounds.max());
+    // One pass per box edge: (is inside, crossing of segment a→b with the edge), ping-ponging
+    // between the two buffers.
+    clip_edge(ring, scratch, |c| c.x >= min.x, |a, b| at_x(a, b, min.x));
+    clip_edge(scratch, ring, |c| c.x <= max.x, |a, b| at_x(a, b, max.x));
+    clip_edge(ring, scratch, |c| c.y >= min.y, |a, b| at_y(a, b, min.y));
+    clip_edge(scratch, ring, |c| c.y <= max.y, |a, b| at_y(a, b, max.y));
 }
 
 fn clip_edge(
     ring: &[Coord<f64>],
+    out: &mut Vec<Coord<f64>>,
     inside: impl Fn(Coord<f64>) -> bool,
     cross: impl Fn(Coord<f64>, Coord<f64>) -> Coord<f64>,
-) -> Vec<Coord<f64>> {
+) {
+    out.clear();
     let Some(&last) = ring.last() else {
-        return Vec::new();
+        return;
     };
-    let mut out = Vec::with_capacity(ring.len() + 4);
     let mut prev = last;
     for &cur in ring {
         match (inside(prev), inside(cur)) {
@@ -41,7 +51,6 @@ fn clip_edge(
         }
         prev = cur;
     }
-    out
 }
 
 fn at_x(a: Coord<f64>, b: Coord<f64>, x: f64) -> Coord<f64> {
@@ -60,12 +69,22 @@ fn at_y(a: Coord<f64>, b: Coord<f64>, y: f64) -> Coord<f64> {
     }
 }
 
-/// Whether a box lies wholly inside `bounds` (then clipping can be skipped).
 /// Whether two rectangles meet (closed: touching counts).
 pub fn rects_meet(a: Rect<f64>, b: Rect<f64>) -> bool {
     a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
 }
 
+/// Whether `r` lies wholly beyond one side of `bounds` (left of it, right of it, above or below).
+///
+/// A run of a ring's vertices inside such a box can be replaced by its first and last vertex before
+/// clipping to `bounds`: the run and the straight segment between its ends both lie in that outside
+/// half-plane, so the region between them does too, and the clipped ring covers the same part of
+/// `bounds` (its edges along the boundary may fall elsewhere on it, in the buffer).
+pub fn beyond_a_side(bounds: Rect<f64>, r: Rect<f64>) -> bool {
+    r.max().x < bounds.min().x || r.min().x > bounds.max().x || r.max().y < bounds.min().y || r.min().y > bounds.max().y
+}
+
+/// Whether a box lies wholly inside `bounds` (then clipping can be skipped).
 pub fn contains_rect(bounds: Rect<f64>, r: Rect<f64>) -> bool {
     bounds.min().x <= r.min().x
         && bounds.min().y <= r.min().y

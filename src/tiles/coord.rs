@@ -58,6 +58,20 @@ impl TileCoord {
         Self::new(number("z", z)?, number("x", x)?, number("y", y)?)
     }
 
+    /// The tile of zoom `z` (at most [`MAX_ZOOM`], else clamped to it) holding the WGS 84 point
+    /// `lon`, `lat` (degrees); points on a tile edge belong to the tile east or south of it.
+    pub fn containing(lon: f64, lat: f64, z: u8) -> Self {
+        let z = z.min(MAX_ZOOM);
+        let n = 1u32 << z;
+        let w = to_world(lon, lat);
+        let cell = |v: f64| ((v * f64::from(n)).floor().max(0.0) as u32).min(n - 1);
+        Self {
+            z,
+            x: cell(w.x),
+            y: cell(w.y),
+        }
+    }
+
     pub fn z(self) -> u8 {
         self.z
     }
@@ -144,6 +158,21 @@ mod tests {
             assert_relative_eq!(back_lon, lon, epsilon = 1e-9);
             assert_relative_eq!(back_lat, lat, epsilon = 1e-9);
         }
+    }
+
+    #[test]
+    fn the_containing_tile_holds_the_point() {
+        // 襄阳's centre at z14 (the slippy-map formula gives x = 13_295.8, y = 6_651.2).
+        let t = TileCoord::containing(112.144, 32.042, 14);
+        assert_eq!((t.z(), t.x(), t.y()), (14, 13_295, 6_651));
+        let b = t.world_bounds(0.0);
+        let w = to_world(112.144, 32.042);
+        assert!(b.min().x <= w.x && w.x < b.max().x && b.min().y <= w.y && w.y < b.max().y);
+        // The corners of the world stay inside it.
+        let t = TileCoord::containing(180.0, -90.0, 3);
+        assert_eq!((t.x(), t.y()), (7, 7));
+        let t = TileCoord::containing(-180.0, 90.0, 30);
+        assert_eq!((t.z(), t.x(), t.y()), (MAX_ZOOM, 0, 0));
     }
 
     #[test]

@@ -5,14 +5,14 @@
 use geo::{Coord, Rect};
 
 use super::TileError;
-use super::clip::{clip_ring, contains_rect, rects_meet};
+use super::clip::{clip_ring_in_place, contains_rect, rects_meet};
 use super::coord::{BUFFER, EXTENT, TileCoord, to_lonlat};
 use super::encode::{LayerBuilder, Shape, tile_bytes};
 use super::layers::{
     AREA_LABELS, TileLayer, area_attributes, building_attributes, household_attributes, level_minzoom,
     station_attributes,
 };
-use super::simplify::{TOLERANCE, orient, simplify_ring, thin};
+use super::simplify::{TOLERANCE, orient, simplify_ring, thin_into};
 use super::source::{BuildingShape, Part, TileSource};
 use crate::domain::Level;
 use crate::index::Index;
@@ -22,6 +22,7 @@ pub fn render(index: &Index, source: &TileSource, layer: TileLayer, tile: TileCo
     let search = tile.world_bounds(BUFFER);
     let mut out = LayerBuilder::new(layer.name());
     let mut labels = LayerBuilder::new(AREA_LABELS);
+    let mut scratch = Scratch::default();
     // A label point belongs to the one tile that holds it (half-open), so each area is named once;
     // renderers draw a symbol past its tile's edge.
     let own = tile.world_bounds(0.0);
@@ -39,7 +40,7 @@ pub fn render(index: &Index, source: &TileSource, layer: TileLayer, tile: TileCo
                         let attributes = area_attributes(index.areas.get(i));
                         let parts = &source.area_parts[i as usize];
                         let shape = if parts.iter().any(|p| p.edges_meet(search)) {
-                            polygons(parts, tile)
+                            polygons(parts, tile, &mut scratch)
                         } else {
                             // No edge of the area near the tile: the tile is wholly inside it or
                             // wholly outside, which one point tells (typical of counties and
@@ -63,7 +64,7 @@ pub fn render(index: &Index, source: &TileSource, layer: TileLayer, tile: TileCo
                 for i in source.buildings_in(search) {
                     let shape = match &source.building_shapes[i as usize] {
                         BuildingShape::Point(c) => Some(point(*c, tile)),
-                        BuildingShape::Parts(parts) => polygons(parts, tile),
+                        BuildingShape::Parts(parts) => polygons(parts, tile, &mut scratch),
                     };
                     if let Some(shape) = shape {
                         out.add(shape, &building_attributes(index.buildings.get(i)))
@@ -93,20 +94,32 @@ fn point(world: Coord<f64>, tile: TileCoord) -> Shape {
     Shape::Point([c.x.round() as i32, c.y.round() as i32])
 }
 
+/// Buffers one tile's rings pass through, reused from ring to ring.
+#[derive(Default)]
+struct Scratch {
+    ring: Vec<Coord<f64>>,
+    spare: Vec<Coord<f64>>,
+}
+
 /// The parts of a polygon feature that show in `tile`, clipped to the tile plus its buffer and
 /// simplified; `None` when nothing with area is left.
-fn polygons(parts: &[Part], tile: TileCoord) -> Option<Shape> {
+fn polygons(parts: &[Part], tile: TileCoord, scratch: &mut Scratch) -> Option<Shape> {
     let search = tile.world_bounds(BUFFER);
     let clip_box = clip_box();
     let mut out = Vec::new();
-    for part in parts.iter().filter(|p| intersects(p.bbox, search)) {
+    for part in parts.iter().filter(|p| rects_meet(p.bbox, search)) {
         let inside = contains_rect(search, part.bbox);
         let mut rings = Vec::with_capacity(part.rings.len());
-        for (k, ring) in part.rings.iter().enumerate() {
+        for k in 0..part.rings.len() {
             let exterior = k == 0;
-            let thinned = thin(ring.iter().map(|c| tile.to_tile(*c)), TOLERANCE);
-            let clipped = if inside { thinned } else { clip_ring(&thinned, clip_box) };
-            match simplify_ring(&clipped, TOLERANCE) {
+            let ring = &mut scratch.ring;
+            if inside {
+                thin_into(part.rings[k].iter().map(|c| tile.to_tile(*c)), TOLERANCE, ring);
+            } else {
+                thin_into(part.ring_near(k, search).map(|c| tile.to_tile(c)), TOLERANCE, ring);
+                clip_ring_in_place(ring, &mut scratch.spare, clip_box);
+            }
+            match simplify_ring(ring, TOLERANCE) {
                 Some(mut r) => {
                     orient(&mut r, exterior);
                     rings.push(r);
@@ -121,10 +134,6 @@ fn polygons(parts: &[Part], tile: TileCoord) -> Option<Shape> {
         }
     }
     (!out.is_empty()).then_some(Shape::Polygons(out))
-}
-
-fn intersects(a: Rect<f64>, b: Rect<f64>) -> bool {
-    rects_meet(a, b)
 }
 
 /// The tile plus its buffer, in tile units.

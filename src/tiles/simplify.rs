@@ -14,27 +14,38 @@ pub const TOLERANCE: f64 = 2.0;
 
 /// Drops points closer than `tolerance` to the last point kept. Linear; keeps the ring's shape to
 /// within `tolerance` and its orientation.
+#[cfg(test)]
 pub fn thin(ring: impl IntoIterator<Item = Coord<f64>>, tolerance: f64) -> Vec<Coord<f64>> {
+    let mut out = Vec::new();
+    thin_into(ring, tolerance, &mut out);
+    out
+}
+
+/// [`thin`] into a buffer the caller reuses; `out` is cleared first.
+pub fn thin_into(ring: impl IntoIterator<Item = Coord<f64>>, tolerance: f64, out: &mut Vec<Coord<f64>>) {
     let t2 = tolerance * tolerance;
-    let mut out: Vec<Coord<f64>> = Vec::new();
+    out.clear();
     for c in ring {
         match out.last() {
             Some(last) if (c.x - last.x).powi(2) + (c.y - last.y).powi(2) < t2 => {}
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// Simplifies an open ring (last point not repeated) and snaps it to integer tile units. Returns
 /// `None` when nothing with area is left (a ring smaller than a pixel or two).
-pub fn simplify_ring(ring: &[Coord<f64>], tolerance: f64) -> Option<Vec<[i32; 2]>> {
+///
+/// `ring` is borrowed as a buffer and handed back unchanged.
+pub fn simplify_ring(ring: &mut Vec<Coord<f64>>, tolerance: f64) -> Option<Vec<[i32; 2]>> {
     if ring.len() < 3 {
         return None;
     }
-    let mut closed = ring.to_vec();
-    closed.push(ring[0]);
-    let simple = LineString::from(closed).simplify(tolerance);
+    ring.push(ring[0]);
+    let closed = LineString(std::mem::take(ring));
+    let simple = closed.simplify(tolerance);
+    *ring = closed.0;
+    ring.pop();
     let mut out: Vec<[i32; 2]> = Vec::with_capacity(simple.0.len());
     for c in &simple.0[..simple.0.len().saturating_sub(1)] {
         let p = [c.x.round() as i32, c.y.round() as i32];
@@ -97,7 +108,9 @@ mod tests {
 
     #[test]
     fn a_dense_ring_becomes_a_few_integer_points() {
-        let out = simplify_ring(&circle(10_000, 1000.0), TOLERANCE).unwrap();
+        let mut ring = circle(10_000, 1000.0);
+        let out = simplify_ring(&mut ring, TOLERANCE).unwrap();
+        assert_eq!(ring, circle(10_000, 1000.0), "the buffer comes back as it was");
         assert!(out.len() < 200, "{} points", out.len());
         // Every kept point lies on the circle to within the tolerance plus the snap.
         for [x, y] in &out {
@@ -108,11 +121,11 @@ mod tests {
 
     #[test]
     fn specks_vanish() {
-        assert!(simplify_ring(&circle(50, 0.4), TOLERANCE).is_none());
-        assert!(simplify_ring(&[coord! {x: 0., y: 0.}, coord! {x: 9., y: 9.}], TOLERANCE).is_none());
+        assert!(simplify_ring(&mut circle(50, 0.4), TOLERANCE).is_none());
+        assert!(simplify_ring(&mut vec![coord! {x: 0., y: 0.}, coord! {x: 9., y: 9.}], TOLERANCE).is_none());
         // Three points on one line have no area.
-        let flat = [coord! {x: 0., y: 0.}, coord! {x: 50., y: 0.}, coord! {x: 100., y: 0.}];
-        assert!(simplify_ring(&flat, 0.0).is_none());
+        let mut flat = vec![coord! {x: 0., y: 0.}, coord! {x: 50., y: 0.}, coord! {x: 100., y: 0.}];
+        assert!(simplify_ring(&mut flat, 0.0).is_none());
     }
 
     #[test]
