@@ -9,13 +9,13 @@
 //! - projecting onto a plane never lengthens a distance,
 //!
 //! so the plane distance to a cell and the chord to a point are lower bounds on ground metres. A
-//! search measures the ground distance ([`ground_distance_m`]) only for points those bounds cannot
+//! search measures the ground distance ([`super::geodesic::ground_distance_m`]) only for points those bounds cannot
 //! rule out, and stops once the next ring of cells lies beyond the answer. The bounds hold anywhere
 //! on Earth; they are only tight near the data, which is where the questions come from.
 
 use crate::domain::LonLat;
 
-use super::geodesic::{WGS84_A, WGS84_E2, ground_distance_m};
+use super::geodesic::{DistancesFrom, WGS84_A, WGS84_E2};
 
 /// Metres taken off every lower bound: covers the short-distance formula's error (under a
 /// millimetre, see [`super::geodesic`]) and rounding in the ECEF arithmetic, with room to spare.
@@ -23,6 +23,9 @@ const SLACK_M: f64 = 0.01;
 /// Points per occupied cell we aim for, and the cap on cells.
 const POINTS_PER_CELL: usize = 2;
 const MAX_CELLS: usize = 1 << 22;
+/// Cells per point at most: where a few towns crowd most points together, finer cells would leave
+/// the country between them so empty that a search from there walks thousands of cells.
+const CELLS_PER_POINT: usize = 16;
 /// Candidates of one ring sorted before measuring; more are measured as they come.
 const BATCH: usize = 24;
 
@@ -72,6 +75,53 @@ pub struct PointGrid {
     /// `items[starts[c]..starts[c + 1]]` are the points in cell `c`.
     starts: Vec<u32>,
     items: Vec<Item>,
+    /// Where nearest searches for up to [`LIST_K`] points can skip the rings; see [`Lists`].
+    lists: Option<Lists>,
+}
+
+/// Nearest searches with `k` up to this use the candidate lists.
+pub const LIST_K: usize = 5;
+/// A list cell with more candidates than this has no list: its searches walk the rings.
+const LIST_MAX: usize = 32;
+/// List cells per point at most.
+const LIST_CELLS_PER_POINT: f64 = 16.0;
+
+/// For every cell of a longitude/latitude grid over the data, every point that can be among the
+/// [`LIST_K`] nearest of any query in that cell, so that a dispatcher's question measures a few
+/// chords instead of opening a dozen cells ring by ring.
+///
+/// Why a list is complete: let `c` be the cell's centre, `G` at least the ground distance from `c` to
+/// any point of the cell, and `d` the ground distance from `c` to its K-th nearest point. For a query
+/// `x` in the cell, those K points lie within `d + G` of `x`, so each of `x`'s K nearest lies within
+/// `d + G` of `x`, hence within `d + 2G` of `c` (the triangle inequality of the geodesic distance).
+/// The list holds every point within `d + 2G` of `c`. `G` is the largest distance from `c` to the
+/// cell's corners, plus 1 % and a centimetre: over a cell a few hundred metres across the distance
+/// from the centre peaks at the corners to far better than that.
+struct Lists {
+    /// Longitude and latitude (degrees) of the grid's south-west corner, and the cell size.
+    west: f64,
+    south: f64,
+    dlon: f64,
+    dlat: f64,
+    nx: usize,
+    ny: usize,
+    /// Cell `c`'s candidates are `items[start..end]` for `[start, end] = cells[c]`; `None` marks a
+    /// cell without a list.
+    cells: Vec<Option<[u32; 2]>>,
+    items: Vec<Item>,
+}
+
+impl Lists {
+    /// The candidates of the cell holding `p`, if it has a list.
+    fn at(&self, p: LonLat) -> Option<&[Item]> {
+        let x = floor((p.lon() - self.west) / self.dlon);
+        let y = floor((p.lat() - self.south) / self.dlat);
+        if x < 0 || y < 0 || x as usize >= self.nx || y as usize >= self.ny {
+            return None;
+        }
+        let [start, end] = self.cells[y as usize * self.nx + x as usize]?;
+        Some(&self.items[start as usize..end as usize])
+    }
 }
 
 impl PointGrid {
@@ -108,6 +158,7 @@ impl PointGrid {
             ny,
             starts: vec![0; nx * ny + 1],
             items: Vec::with_capacity(points.len()),
+            lists: None,
         };
         let cell_of: Vec<usize> = projected.iter().map(|(_, q)| grid.cell_of(*q)).collect();
         for &c in &cell_of {
@@ -140,12 +191,119 @@ impl PointGrid {
         self.items.is_empty()
     }
 
+    /// Adds the candidate lists of [`Lists`] for nearest searches with `k` ≤ [`LIST_K`]. Their
+    /// cells are about half the grid's cells across; a grid too large for them keeps none.
+    pub fn with_lists(mut self) -> Self {
+        self.lists = self.build_lists();
+        self
+    }
+
+    fn build_lists(&self) -> Option<Lists> {
+        let first = self.items.first()?;
+        let (mut lo, mut hi) = (
+            [first.location.lon(), first.location.lat()],
+            [first.location.lon(), first.location.lat()],
+        );
+        for item in &self.items {
+            lo = [lo[0].min(item.location.lon()), lo[1].min(item.location.lat())];
+            hi = [hi[0].max(item.location.lon()), hi[1].max(item.location.lat())];
+        }
+        // About half a grid cell across, but no more than LIST_CELLS_PER_POINT cells a point, so
+        // the lists of a city's stations take a fraction of a second to build; degrees per metre
+        // from a sphere (the cell's shape need not be exact, G is measured).
+        let metres_per_lat = 111_000.0;
+        let metres_per_lon = metres_per_lat * ((lo[1] + hi[1]) / 2.0).to_radians().cos().max(0.05);
+        let area = ((hi[0] - lo[0]) * metres_per_lon).max(1.0) * ((hi[1] - lo[1]) * metres_per_lat).max(1.0);
+        let fewest = (area / (LIST_CELLS_PER_POINT * self.items.len() as f64)).sqrt();
+        let metres = (self.side / 2.0).max(fewest).max(50.0);
+        let dlat = metres / metres_per_lat;
+        let dlon = metres / metres_per_lon;
+        let (west, south) = (lo[0] - dlon, lo[1] - dlat);
+        let nx = ((hi[0] - west) / dlon) as usize + 2;
+        let ny = ((hi[1] - south) / dlat) as usize + 2;
+        if nx * ny > MAX_CELLS / 4 {
+            return None;
+        }
+        let mut cells = Vec::with_capacity(nx * ny);
+        let mut items: Vec<Item> = Vec::new();
+        for y in 0..ny {
+            for x in 0..nx {
+                let (w, s) = (west + x as f64 * dlon, south + y as f64 * dlat);
+                cells.push(self.candidates(w, s, dlon, dlat).map(|found| {
+                    let start = items.len() as u32;
+                    items.extend(found);
+                    [start, items.len() as u32]
+                }));
+            }
+        }
+        Some(Lists {
+            west,
+            south,
+            dlon,
+            dlat,
+            nx,
+            ny,
+            cells,
+            items,
+        })
+    }
+
+    /// Every point that can be among the [`LIST_K`] nearest of a query in the cell whose
+    /// south-west corner is (`w`, `s`), or `None` when that is more than [`LIST_MAX`] points or
+    /// the cell is not all valid coordinates.
+    fn candidates(&self, w: f64, s: f64, dlon: f64, dlat: f64) -> Option<Vec<Item>> {
+        let at = |lon: f64, lat: f64| LonLat::new(lon, lat).ok();
+        let centre = at(w + dlon / 2.0, s + dlat / 2.0)?;
+        let corners = [at(w, s)?, at(w + dlon, s)?, at(w, s + dlat)?, at(w + dlon, s + dlat)?];
+        let reach_of_cell = corners
+            .iter()
+            .map(|c| super::geodesic::ground_distance_m(centre, *c))
+            .fold(0.0f64, f64::max)
+            * 1.01
+            + 0.01;
+        // The K-th nearest distance from the centre.
+        let mut best = [f64::INFINITY; LIST_K];
+        self.search_items(centre, f64::INFINITY, |_, d| {
+            if d < best[LIST_K - 1] {
+                best[LIST_K - 1] = d;
+                best.sort_by(f64::total_cmp);
+            }
+            best[LIST_K - 1]
+        });
+        let reach = best[LIST_K - 1] + 2.0 * reach_of_cell + SLACK_M;
+        let mut found = Vec::new();
+        let mut overflow = false;
+        self.search_items(centre, reach, |item, d| {
+            if d <= reach {
+                found.push(*item);
+                if found.len() > LIST_MAX {
+                    overflow = true;
+                    return -1.0; // nothing more is wanted
+                }
+            }
+            reach
+        });
+        (!overflow).then_some(found)
+    }
+
     /// The grid's shape, for build logs and benchmarks.
     pub fn describe(&self) -> String {
         let occupied = self.starts.windows(2).filter(|w| w[1] > w[0]).count();
         let most = self.starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+        let lists = match &self.lists {
+            Some(l) => {
+                let listed = l.cells.iter().filter(|c| c.is_some()).count();
+                format!(
+                    "; nearest-{LIST_K} lists in {listed} of {}×{} cells, {:.1} candidates a list",
+                    l.nx,
+                    l.ny,
+                    l.items.len() as f64 / listed.max(1) as f64
+                )
+            }
+            None => String::new(),
+        };
         format!(
-            "{} points in {}×{} cells of {:.0} m, {occupied} occupied, at most {most} in one",
+            "{} points in {}×{} cells of {:.0} m, {occupied} occupied, at most {most} in one{lists}",
             self.items.len(),
             self.nx,
             self.ny,
@@ -155,8 +313,8 @@ impl PointGrid {
 
     fn cell_xy(&self, q: [f64; 2]) -> (isize, isize) {
         (
-            ((q[0] - self.corner[0]) / self.side).floor() as isize,
-            ((q[1] - self.corner[1]) / self.side).floor() as isize,
+            floor((q[0] - self.corner[0]) / self.side),
+            floor((q[1] - self.corner[1]) / self.side),
         )
     }
 
@@ -176,11 +334,55 @@ impl PointGrid {
     /// metres)`, while the next ring's lower bound is within the reach: the distance beyond which
     /// nothing is wanted any more, `reach` at first and then whatever `visit` returns. Points whose
     /// chord already exceeds the reach are skipped without measuring. The reach must never grow.
-    pub fn search(&self, p: LonLat, mut reach: f64, mut visit: impl FnMut(u32, f64) -> f64) {
+    pub fn search(&self, p: LonLat, reach: f64, mut visit: impl FnMut(u32, f64) -> f64) {
+        self.search_items(p, reach, |item, d| visit(item.id, d));
+    }
+
+    /// [`Self::search`] for a caller that wants no more than the `k` nearest points: from the
+    /// candidate list of `p`'s cell when there is one and `k` ≤ [`LIST_K`], else ring by ring.
+    pub fn search_nearest(&self, p: LonLat, k: usize, mut reach: f64, mut visit: impl FnMut(u32, f64) -> f64) {
+        let list = (k <= LIST_K)
+            .then_some(self.lists.as_ref())
+            .flatten()
+            .and_then(|lists| lists.at(p));
+        let Some(list) = list else {
+            return self.search(p, reach, visit);
+        };
+        let from = DistancesFrom::new(p);
+        let here = ecef_with(p, from.sin_cos_lat());
+        let mut batch = [(0.0f64, 0u32); LIST_MAX];
+        let mut n = 0;
+        for (i, item) in list.iter().enumerate() {
+            let c2 = chord2(item.ecef, here);
+            let limit = reach + SLACK_M;
+            if c2 <= limit * limit {
+                batch[n] = (c2, i as u32);
+                n += 1;
+            }
+        }
+        let batch = &mut batch[..n];
+        for j in 0..batch.len() {
+            let nearest = (j..batch.len())
+                .min_by(|&a, &b| batch[a].0.total_cmp(&batch[b].0))
+                .expect("j < len");
+            batch.swap(j, nearest);
+            let (c2, i) = batch[j];
+            let limit = reach + SLACK_M;
+            if c2 > limit * limit {
+                break;
+            }
+            let item = &list[i as usize];
+            reach = visit(item.id, from.to(item.location));
+        }
+    }
+
+    /// [`Self::search`], visiting the grid's items themselves.
+    fn search_items(&self, p: LonLat, mut reach: f64, mut visit: impl FnMut(&Item, f64) -> f64) {
         if self.items.is_empty() {
             return;
         }
-        let here = ecef(p);
+        let from = DistancesFrom::new(p);
+        let here = ecef_with(p, from.sin_cos_lat());
         let q = self.plane.project(here);
         let (cx, cy) = self.cell_xy(q);
         let (nx, ny) = (self.nx as isize, self.ny as isize);
@@ -193,14 +395,20 @@ impl PointGrid {
         // Candidates of one ring that the chord cannot rule out, measured nearest chord first so the
         // reach shrinks as early as it can and the rest are ruled out unmeasured.
         let mut batch = [(0.0f64, 0u32); BATCH];
-        // The 3×3 cells around `p` first, as one ring; then ring by ring.
-        for r in 1..=last.max(1) {
-            if r > 1 && self.ring_bound(q, cx, cy, r) - SLACK_M > reach {
+        // The cell holding `p` alone first (ring 0), then ring by ring; within a ring, a cell lying
+        // wholly beyond the reach is not opened. With a couple of points a cell, the first cell
+        // usually settles a k = 1 search and its neighbours are ruled out by their distance alone.
+        for r in 0..=last {
+            if r > 0 && self.ring_bound(q, cx, cy, r) - SLACK_M > reach {
                 return;
             }
             let mut n = 0;
             let mut gather = |x: isize, y: isize, reach: &mut f64| {
-                if x < 0 || x >= nx {
+                if x < 0 || x >= nx || y < 0 || y >= ny {
+                    return;
+                }
+                let limit = *reach + SLACK_M;
+                if self.cell_distance2(q, x, y) > limit * limit {
                     return;
                 }
                 let start = self.starts[y as usize * self.nx + x as usize];
@@ -214,19 +422,23 @@ impl PointGrid {
                         batch[n] = (c2, start + i as u32);
                         n += 1;
                     } else {
-                        *reach = visit(item.id, ground_distance_m(p, item.location));
+                        *reach = visit(item, from.to(item.location));
                     }
                 }
             };
-            for y in (cy - r).max(0)..=(cy + r).min(ny - 1) {
-                if r == 1 || y == cy - r || y == cy + r {
-                    // The ring's south or north row (or the first block's rows), whole.
-                    for x in (cx - r).max(0)..=(cx + r).min(nx - 1) {
-                        gather(x, y, &mut reach);
+            if r == 0 {
+                gather(cx, cy, &mut reach);
+            } else {
+                for y in (cy - r).max(0)..=(cy + r).min(ny - 1) {
+                    if y == cy - r || y == cy + r {
+                        // The ring's south or north row, whole.
+                        for x in (cx - r).max(0)..=(cx + r).min(nx - 1) {
+                            gather(x, y, &mut reach);
+                        }
+                    } else {
+                        gather(cx - r, y, &mut reach);
+                        gather(cx + r, y, &mut reach);
                     }
-                } else {
-                    gather(cx - r, y, &mut reach);
-                    gather(cx + r, y, &mut reach);
                 }
             }
             // Nearest chord first, picked one at a time: usually the first one or few are measured and
@@ -243,9 +455,18 @@ impl PointGrid {
                     break;
                 }
                 let item = &self.items[i as usize];
-                reach = visit(item.id, ground_distance_m(p, item.location));
+                reach = visit(item, from.to(item.location));
             }
         }
+    }
+
+    /// Squared plane distance (m²) from `q` to cell (x, y): zero inside it.
+    fn cell_distance2(&self, q: [f64; 2], x: isize, y: isize) -> f64 {
+        let west = self.corner[0] + x as f64 * self.side;
+        let south = self.corner[1] + y as f64 * self.side;
+        let dx = (west - q[0]).max(q[0] - west - self.side).max(0.0);
+        let dy = (south - q[1]).max(q[1] - south - self.side).max(0.0);
+        dx * dx + dy * dy
     }
 
     /// Plane distance from `q` to the nearest cell of ring `r` (r ≥ 1) around cell (cx, cy): the
@@ -280,7 +501,8 @@ fn cell_side(w: f64, h: f64, offsets: impl Iterator<Item = [f64; 2]> + Clone) ->
                 occupied += 1;
             }
         }
-        if n <= POINTS_PER_CELL * occupied.max(1) || nx * ny * 4 > MAX_CELLS || side < 2.0 {
+        let cap = MAX_CELLS.min(CELLS_PER_POINT * n.max(1));
+        if n <= POINTS_PER_CELL * occupied.max(1) || nx * ny * 4 > cap || side < 2.0 {
             return side;
         }
         side /= 2.0;
@@ -289,11 +511,20 @@ fn cell_side(w: f64, h: f64, offsets: impl Iterator<Item = [f64; 2]> + Clone) ->
 
 /// Earth-centred, Earth-fixed position of a point on the WGS 84 ellipsoid (height 0), metres.
 pub fn ecef(p: LonLat) -> [f64; 3] {
-    let (lon, lat) = (p.lon().to_radians(), p.lat().to_radians());
-    let (sl, cl) = lon.sin_cos();
-    let (sp, cp) = lat.sin_cos();
+    ecef_with(p, p.lat().to_radians().sin_cos())
+}
+
+/// [`ecef`] given the sine and cosine of the latitude.
+fn ecef_with(p: LonLat, (sp, cp): (f64, f64)) -> [f64; 3] {
+    let (sl, cl) = p.lon().to_radians().sin_cos();
     let n = WGS84_A / (1.0 - WGS84_E2 * sp * sp).sqrt();
     [n * cp * cl, n * cp * sl, n * (1.0 - WGS84_E2) * sp]
+}
+
+/// `v.floor() as isize`, without the library call `floor` becomes on CPUs targeted without SSE4.1.
+fn floor(v: f64) -> isize {
+    let t = v as isize;
+    t - isize::from((t as f64) > v)
 }
 
 fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
@@ -323,6 +554,14 @@ fn middle(points: &[(LonLat, u32)]) -> LonLat {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::geodesic::ground_distance_m;
+
+    #[test]
+    fn floor_rounds_down() {
+        for v in [-2.5, -2.0, -0.5, -0.0, 0.0, 0.5, 1.0, 1.999, 1e9 + 0.5, -1e9 - 0.5] {
+            assert_eq!(floor(v), v.floor() as isize, "{v}");
+        }
+    }
 
     fn ll(lon: f64, lat: f64) -> LonLat {
         LonLat::new(lon, lat).unwrap()
@@ -416,9 +655,72 @@ mod tests {
     }
 
     #[test]
+    fn candidate_lists_find_the_nearest_brute_force_finds() {
+        let mut next = rng(5);
+        // Two dense towns, villages scattered between them, and a far outlier.
+        let points: Vec<LonLat> = (0..2_000)
+            .map(|i| match i % 4 {
+                0 | 1 => ll(112.10 + next() * 0.03, 32.00 + next() * 0.03),
+                2 => ll(111.60 + next() * 0.01, 31.70 + next() * 0.01),
+                _ => ll(111.0 + next() * 1.5, 31.0 + next() * 1.5),
+            })
+            .chain([ll(113.9, 33.9)])
+            .collect();
+        let grid = PointGrid::new(points.iter().enumerate().map(|(i, p)| (*p, i as u32))).with_lists();
+        let lists = grid.lists.as_ref().expect("a city-sized grid has lists");
+        assert!(lists.cells.iter().filter(|c| c.is_some()).count() > lists.cells.len() / 2);
+        // Random queries, queries on list cell corners and edges (where G is tightest), and outside.
+        let corner = |i: usize, j: usize, dx: f64, dy: f64| {
+            ll(
+                lists.west + (i as f64 + dx) * lists.dlon,
+                lists.south + (j as f64 + dy) * lists.dlat,
+            )
+        };
+        let mut queries: Vec<LonLat> = (0..2_000)
+            .map(|i| {
+                if i % 2 == 0 {
+                    ll(111.0 + next() * 3.0, 31.0 + next() * 3.0)
+                } else {
+                    ll(112.09 + next() * 0.05, 31.99 + next() * 0.05)
+                }
+            })
+            .collect();
+        for _ in 0..500 {
+            let (i, j) = ((next() * lists.nx as f64) as usize, (next() * lists.ny as f64) as usize);
+            queries.push(corner(i, j, 0.0, 0.0));
+            queries.push(corner(i, j, 0.5, 0.0));
+            queries.push(corner(i, j, 1.0 - 1e-12, 1.0 - 1e-12));
+        }
+        queries.extend([ll(100.0, 20.0), ll(112.1, 32.0)]);
+        let mut listed = 0;
+        for q in queries {
+            listed += usize::from(lists.at(q).is_some());
+            let mut brute: Vec<(f64, u32)> = points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (ground_distance_m(q, *p), i as u32))
+                .collect();
+            brute.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            for k in [1, 2, 5, 6] {
+                let mut best: Vec<(f64, u32)> = Vec::new();
+                grid.search_nearest(q, k, f64::INFINITY, |id, d| {
+                    best.push((d, id));
+                    best.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                    best.truncate(k);
+                    if best.len() == k { best[k - 1].0 } else { f64::INFINITY }
+                });
+                assert_eq!(best, brute[..k].to_vec(), "nearest {k} to {q}");
+            }
+        }
+        assert!(listed > 2_000, "most queries are answered from a list ({listed})");
+    }
+
+    #[test]
     fn an_empty_grid_finds_nothing() {
         let grid = PointGrid::new(std::iter::empty());
         assert!(grid.is_empty());
         grid.search(ll(112.0, 32.0), f64::INFINITY, |_, _| panic!("nothing to visit"));
+        let grid = PointGrid::new(std::iter::empty()).with_lists();
+        grid.search_nearest(ll(112.0, 32.0), 1, f64::INFINITY, |_, _| panic!("nothing to visit"));
     }
 }

@@ -28,7 +28,10 @@ impl StationIndex {
         for (i, s) in stations.iter().enumerate() {
             points.entry(s.kind.clone()).or_default().push((s.location, i as u32));
         }
-        let by_kind = points.into_iter().map(|(k, v)| (k, PointGrid::new(v))).collect();
+        let by_kind = points
+            .into_iter()
+            .map(|(k, v)| (k, PointGrid::new(v).with_lists()))
+            .collect();
         let by_code = stations
             .iter()
             .enumerate()
@@ -86,7 +89,7 @@ impl StationIndex {
         }
         let limit = max_m.unwrap_or(f64::INFINITY);
         let mut best: Vec<Nearby> = Vec::with_capacity(k + 1);
-        grid.search(p, limit, |station, distance_m| {
+        grid.search_nearest(p, k, limit, |station, distance_m| {
             if distance_m <= limit {
                 let pos = best.partition_point(|b| self.before(b, distance_m, station));
                 if pos < k {
