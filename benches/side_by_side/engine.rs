@@ -17,6 +17,9 @@ pub async fn build_from_store(url: &str) -> anyhow::Result<(Arc<Index>, Duration
     let state = AppState::load(store.clone(), Limits::default()).await?;
     let took = started.elapsed();
     let index = state.index();
+    // The server prepares its tile source in the background after a load; let that finish so it
+    // does not compete with the engine's timings.
+    state.tiles().source(&index).await?;
     gridmap::store::Store::close(store.as_ref()).await;
     Ok((index, took))
 }
