@@ -1,5 +1,5 @@
 //! gridmap: governance areas (county → township → community → grid → red house-yard), buildings,
-//! households and stations stored as geometries, answered from in-memory R-trees.
+//! households and stations stored as geometries, answered from in-memory indexes.
 //!
 //! How a request travels: [`http`] parses it into typed [`domain`] values (a WGS 84 [`domain::LonLat`]
 //! converted at the edge from GCJ-02/BD-09 where asked), takes the current [`index::Index`] snapshot

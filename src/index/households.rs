@@ -76,7 +76,7 @@ impl HouseholdIndex {
         &self.households
     }
 
-    /// The households on the unit sphere (see [`super::geodesic`]).
+    /// The households in a bucket grid, for searches by ground distance.
     pub fn points(&self) -> &PointGrid {
         &self.points
     }

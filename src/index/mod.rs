@@ -1,12 +1,12 @@
-//! The in-memory engine: every layer loaded from the store into R-trees and lookup tables.
+//! The in-memory engine: every layer loaded from the store into spatial indexes and lookup tables.
 //!
 //! An [`Index`] is an immutable snapshot. Writers build a new one from the store's data and swap it
 //! in atomically (see [`crate::state`]), so readers never wait and never see half a write. Nothing in
 //! here does I/O or knows about HTTP or SQL.
 //!
-//! Build order: areas first (R-tree of part bounding boxes, half-open point-in-polygon), then every
-//! building, household and station is located once, giving each its chain of containing areas; the
-//! per-area counts come from those chains.
+//! Build order: areas first (exact half-open point-in-polygon over an R-tree of part boxes, and the
+//! cell grid of `cells.rs` in front of it), then every building, household and station is located
+//! once, giving each its chain of containing areas; the per-area counts come from those chains.
 
 mod areas;
 mod buildings;
