@@ -69,13 +69,9 @@ pub async fn tile(
         return Ok(not_modified(&tag));
     }
     let source = state.tiles().source(&index).await?;
-    let bytes = if layer.quick_at(coord.z()) {
-        tiles::render(&index, &source, layer, coord)?
-    } else {
-        tokio::task::spawn_blocking(move || tiles::render(&index, &source, layer, coord))
-            .await
-            .map_err(|e| ApiError::Internal(format!("cutting tile {layer} {coord}: {e}")))??
-    };
+    let bytes = tokio::task::spawn_blocking(move || tiles::render(&index, &source, layer, coord))
+        .await
+        .map_err(|e| ApiError::Internal(format!("cutting tile {layer} {coord}: {e}")))??;
     Ok(with_validators(([(CONTENT_TYPE, MVT)], bytes).into_response(), &tag))
 }
 

@@ -60,15 +60,6 @@ impl TileLayer {
     }
 
     /// The first zoom with any feature of this layer.
-    /// Whether a tile of this layer at zoom `z` is cut in well under 100 µs on a city, so a server
-    /// may cut it on its async worker instead of handing it to a blocking thread (the hand-off costs
-    /// a good part of that again). Street-level area tiles hold a few dozen clipped outlines (about
-    /// 40 µs at zoom 14 on the generated 襄阳). Point and building tiles can hold thousands of
-    /// features, and low-zoom area tiles whole counties.
-    pub fn quick_at(self, z: u8) -> bool {
-        self == Self::Areas && z >= 14
-    }
-
     pub fn minzoom(self) -> u8 {
         match self {
             Self::Areas => level_minzoom(Level::County),
@@ -202,14 +193,5 @@ mod tests {
             assert!(layer.minzoom() <= layer.maxzoom());
         }
         assert_eq!(TileLayer::parse("roads"), None);
-    }
-
-    #[test]
-    fn only_street_level_area_tiles_are_cut_in_place() {
-        assert!(TileLayer::Areas.quick_at(14) && TileLayer::Areas.quick_at(22));
-        assert!(!TileLayer::Areas.quick_at(13), "a whole town's grids");
-        for layer in [TileLayer::Buildings, TileLayer::Households, TileLayer::Stations] {
-            assert!(!layer.quick_at(22), "{layer} tiles can hold thousands of features");
-        }
     }
 }
