@@ -15,7 +15,7 @@
 
 use crate::domain::LonLat;
 
-use super::geodesic::{DistancesFrom, WGS84_A, WGS84_E2};
+use super::geodesic::{DistancesFrom, dot, ecef};
 
 /// Metres taken off every lower bound: covers the short-distance formula's error (under a
 /// millimetre, see [`super::geodesic`]) and rounding in the ECEF arithmetic, with room to spare.
@@ -98,11 +98,12 @@ const LIST_CELLS_PER_POINT: f64 = 16.0;
 /// cell's corners, plus 1 % and a centimetre: over a cell a few hundred metres across the distance
 /// from the centre peaks at the corners to far better than that.
 struct Lists {
-    /// Longitude and latitude (degrees) of the grid's south-west corner, and the cell size.
+    /// Longitude and latitude (degrees) of the grid's south-west corner.
     west: f64,
     south: f64,
-    dlon: f64,
-    dlat: f64,
+    /// Cells per degree of longitude and of latitude.
+    per_lon: f64,
+    per_lat: f64,
     nx: usize,
     ny: usize,
     /// Cell `c`'s candidates are `items[start..end]` for `[start, end] = cells[c]`; `None` marks a
@@ -114,8 +115,10 @@ struct Lists {
 impl Lists {
     /// The candidates of the cell holding `p`, if it has a list.
     fn at(&self, p: LonLat) -> Option<&[Item]> {
-        let x = floor((p.lon() - self.west) / self.dlon);
-        let y = floor((p.lat() - self.south) / self.dlat);
+        // Multiplying by the inverse may put a point on a cell's edge into its neighbour, which is
+        // as good: the lists' margin (1 % and a centimetre) covers far more than the rounding.
+        let x = floor((p.lon() - self.west) * self.per_lon);
+        let y = floor((p.lat() - self.south) * self.per_lat);
         if x < 0 || y < 0 || x as usize >= self.nx || y as usize >= self.ny {
             return None;
         }
@@ -239,8 +242,8 @@ impl PointGrid {
         Some(Lists {
             west,
             south,
-            dlon,
-            dlat,
+            per_lon: 1.0 / dlon,
+            per_lat: 1.0 / dlat,
             nx,
             ny,
             cells,
@@ -349,7 +352,7 @@ impl PointGrid {
             return self.search(p, reach, visit);
         };
         let from = DistancesFrom::new(p);
-        let here = ecef_with(p, from.sin_cos_lat());
+        let here = from.ecef();
         let mut batch = [(0.0f64, 0u32); LIST_MAX];
         let mut n = 0;
         for (i, item) in list.iter().enumerate() {
@@ -362,17 +365,13 @@ impl PointGrid {
         }
         let batch = &mut batch[..n];
         for j in 0..batch.len() {
-            let nearest = (j..batch.len())
-                .min_by(|&a, &b| batch[a].0.total_cmp(&batch[b].0))
-                .expect("j < len");
-            batch.swap(j, nearest);
-            let (c2, i) = batch[j];
+            let (c2, i) = next_nearest(batch, j);
             let limit = reach + SLACK_M;
             if c2 > limit * limit {
                 break;
             }
             let item = &list[i as usize];
-            reach = visit(item.id, from.to(item.location));
+            reach = visit(item.id, from.to_known(item.location, item.ecef));
         }
     }
 
@@ -382,7 +381,7 @@ impl PointGrid {
             return;
         }
         let from = DistancesFrom::new(p);
-        let here = ecef_with(p, from.sin_cos_lat());
+        let here = from.ecef();
         let q = self.plane.project(here);
         let (cx, cy) = self.cell_xy(q);
         let (nx, ny) = (self.nx as isize, self.ny as isize);
@@ -422,7 +421,7 @@ impl PointGrid {
                         batch[n] = (c2, start + i as u32);
                         n += 1;
                     } else {
-                        *reach = visit(item, from.to(item.location));
+                        *reach = visit(item, from.to_known(item.location, item.ecef));
                     }
                 }
             };
@@ -445,17 +444,13 @@ impl PointGrid {
             // the reach then rules out the rest, so sorting them all would be wasted.
             let batch = &mut batch[..n];
             for j in 0..batch.len() {
-                let nearest = (j..batch.len())
-                    .min_by(|&a, &b| batch[a].0.total_cmp(&batch[b].0))
-                    .expect("j < len");
-                batch.swap(j, nearest);
-                let (c2, i) = batch[j];
+                let (c2, i) = next_nearest(batch, j);
                 let limit = reach + SLACK_M;
                 if c2 > limit * limit {
                     break;
                 }
                 let item = &self.items[i as usize];
-                reach = visit(item, from.to(item.location));
+                reach = visit(item, from.to_known(item.location, item.ecef));
             }
         }
     }
@@ -509,16 +504,20 @@ fn cell_side(w: f64, h: f64, offsets: impl Iterator<Item = [f64; 2]> + Clone) ->
     }
 }
 
-/// Earth-centred, Earth-fixed position of a point on the WGS 84 ellipsoid (height 0), metres.
-pub fn ecef(p: LonLat) -> [f64; 3] {
-    ecef_with(p, p.lat().to_radians().sin_cos())
-}
-
-/// [`ecef`] given the sine and cosine of the latitude.
-fn ecef_with(p: LonLat, (sp, cp): (f64, f64)) -> [f64; 3] {
-    let (sl, cl) = p.lon().to_radians().sin_cos();
-    let n = WGS84_A / (1.0 - WGS84_E2 * sp * sp).sqrt();
-    [n * cp * cl, n * cp * sl, n * (1.0 - WGS84_E2) * sp]
+/// Swaps the shortest chord of `batch[j..]` (`j` < its length) into `batch[j]` and returns it: one
+/// step of a selection sort, as a search usually measures the first few and rules out the rest.
+/// Squared chords are never negative, so their bit patterns order as the numbers do.
+fn next_nearest(batch: &mut [(f64, u32)], j: usize) -> (f64, u32) {
+    let mut nearest = j;
+    let mut key = batch[j].0.to_bits();
+    for (m, (c2, _)) in batch.iter().enumerate().skip(j + 1) {
+        if c2.to_bits() < key {
+            key = c2.to_bits();
+            nearest = m;
+        }
+    }
+    batch.swap(j, nearest);
+    batch[j]
 }
 
 /// `v.floor() as isize`, without the library call `floor` becomes on CPUs targeted without SSE4.1.
@@ -530,10 +529,6 @@ fn floor(v: f64) -> isize {
 fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
     let d = [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
     dot(d, d)
-}
-
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
 /// The middle of the points' lon/lat box (longitudes taken as given; data of one city never
@@ -583,7 +578,7 @@ mod tests {
         let plane = Plane::at(ll(112.1, 32.0));
         for i in 0..20_000 {
             let a = ll(73.0 + next() * 60.0, 18.0 + next() * 35.0);
-            // Half the pairs within a few kilometres (the mid-latitude formula), half anywhere.
+            // Half the pairs within a few kilometres (the closed form), half anywhere.
             let b = if i % 2 == 0 {
                 ll(a.lon() + (next() - 0.5) * 0.08, a.lat() + (next() - 0.5) * 0.08)
             } else {
@@ -672,8 +667,8 @@ mod tests {
         // Random queries, queries on list cell corners and edges (where G is tightest), and outside.
         let corner = |i: usize, j: usize, dx: f64, dy: f64| {
             ll(
-                lists.west + (i as f64 + dx) * lists.dlon,
-                lists.south + (j as f64 + dy) * lists.dlat,
+                lists.west + (i as f64 + dx) / lists.per_lon,
+                lists.south + (j as f64 + dy) / lists.per_lat,
             )
         };
         let mut queries: Vec<LonLat> = (0..2_000)
