@@ -6,7 +6,7 @@
 //! fall on a few pixels at low zoom), then Ramer–Douglas–Peucker after clipping, then snapping to
 //! the integer grid MVT stores.
 
-use geo::{Coord, LineString, Simplify};
+use geo::Coord;
 
 /// How far (tile units) a simplified ring may stray from the original: 2 of 4096 is a quarter of a
 /// pixel on a 512-pixel tile.
@@ -42,12 +42,10 @@ pub fn simplify_ring(ring: &mut Vec<Coord<f64>>, tolerance: f64) -> Option<Vec<[
         return None;
     }
     ring.push(ring[0]);
-    let closed = LineString(std::mem::take(ring));
-    let simple = closed.simplify(tolerance);
-    *ring = closed.0;
+    let keep = douglas_peucker(ring, tolerance);
     ring.pop();
-    let mut out: Vec<[i32; 2]> = Vec::with_capacity(simple.0.len());
-    for c in &simple.0[..simple.0.len().saturating_sub(1)] {
+    let mut out: Vec<[i32; 2]> = Vec::with_capacity(keep.iter().filter(|k| **k).count());
+    for (c, _) in ring.iter().zip(&keep).filter(|(_, k)| **k) {
         let p = [c.x.round() as i32, c.y.round() as i32];
         if out.last() != Some(&p) {
             out.push(p);
@@ -57,6 +55,54 @@ pub fn simplify_ring(ring: &mut Vec<Coord<f64>>, tolerance: f64) -> Option<Vec<[
         out.pop();
     }
     (out.len() >= 3 && twice_area(&out) != 0).then_some(out)
+}
+
+/// Ramer–Douglas–Peucker: which points of `line` (two or more) to keep so that no dropped point lies
+/// farther than `tolerance` from the segment that replaces it. The same rule and the same choice of
+/// the farthest point as `geo`'s `Simplify`, but comparing squared distances scaled by the
+/// segment's squared length, so that no point costs a square root or a division: in a tile's worth
+/// of rings `geo`'s `hypot` per point took a quarter of the cutting time.
+fn douglas_peucker(line: &[Coord<f64>], tolerance: f64) -> Vec<bool> {
+    let t2 = tolerance * tolerance;
+    let mut keep = vec![false; line.len()];
+    let last = line.len() - 1;
+    keep[0] = true;
+    keep[last] = true;
+    let mut spans = vec![(0, last)];
+    while let Some((first, end)) = spans.pop() {
+        let (a, b) = (line[first], line[end]);
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let len2 = dx * dx + dy * dy;
+        // Squared distance to the segment a–b, times `scale`: its squared length if it has one.
+        let scale = if len2 == 0.0 { 1.0 } else { len2 };
+        let scaled = |p: Coord<f64>| {
+            let (px, py) = (p.x - a.x, p.y - a.y);
+            let along = px * dx + py * dy;
+            if len2 == 0.0 || along <= 0.0 {
+                (px * px + py * py) * scale
+            } else if along >= len2 {
+                let (qx, qy) = (p.x - b.x, p.y - b.y);
+                (qx * qx + qy * qy) * len2
+            } else {
+                let cross = px * dy - py * dx;
+                cross * cross
+            }
+        };
+        let mut far = (0.0, first);
+        for (i, p) in line.iter().enumerate().take(end).skip(first + 1) {
+            let d = scaled(*p);
+            if d > far.0 {
+                far = (d, i);
+            }
+        }
+        let limit = t2 * scale;
+        if far.0 > limit {
+            keep[far.1] = true;
+            spans.push((first, far.1));
+            spans.push((far.1, end));
+        }
+    }
+    keep
 }
 
 /// Twice the signed area of an open integer ring by the surveyor's formula. In tile units (`y`
@@ -137,5 +183,39 @@ mod tests {
         assert!(twice_area(&ring) < 0);
         orient(&mut ring, true);
         assert_eq!(twice_area(&ring), 200);
+    }
+
+    #[test]
+    fn douglas_peucker_keeps_what_geo_keeps() {
+        use geo::{LineString, Simplify};
+        let mut state = 9u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in [2, 3, 10, 100, 2_000] {
+            for tolerance in [0.0, 0.5, 2.0, 40.0] {
+                // A wandering line, and a closed ring (first point repeated) like simplify_ring's.
+                let mut line: Vec<Coord<f64>> = vec![coord! {x: 0., y: 0.}];
+                for _ in 1..n {
+                    let p = *line.last().unwrap();
+                    line.push(coord! {x: p.x + next() * 20.0 - 5.0, y: p.y + next() * 20.0 - 10.0});
+                }
+                // (Jittered, so that no two points tie for the farthest, which rounding decides.)
+                let mut ring = circle(n.max(3), 500.0 + next() * 500.0);
+                for c in &mut ring {
+                    c.x += next() * 0.01;
+                }
+                ring.push(ring[0]);
+                for line in [line, ring] {
+                    let keep = douglas_peucker(&line, tolerance);
+                    let ours: Vec<Coord<f64>> = line.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| *c).collect();
+                    let theirs = LineString(line.clone()).simplify(tolerance).0;
+                    assert_eq!(ours, theirs, "{n} points, tolerance {tolerance}");
+                }
+            }
+        }
     }
 }
