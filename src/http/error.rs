@@ -125,7 +125,7 @@ impl From<TileError> for ApiError {
                 Self::bad("invalid_tile", e.to_string())
             }
             TileError::UnknownLayer(_) | TileError::NotMvt(_) => Self::NotFound(e.to_string()),
-            TileError::Encode { .. } | TileError::Prepare(_) => Self::Internal(e.to_string()),
+            TileError::Encode { .. } | TileError::Prepare(_) | TileError::Cut(_) => Self::Internal(e.to_string()),
         }
     }
 }

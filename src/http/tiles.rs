@@ -69,9 +69,10 @@ pub async fn tile(
         return Ok(not_modified(&tag));
     }
     let source = state.tiles().source(&index).await?;
-    let bytes = tokio::task::spawn_blocking(move || tiles::render(&index, &source, layer, coord))
-        .await
-        .map_err(|e| ApiError::Internal(format!("cutting tile {layer} {coord}: {e}")))??;
+    let bytes = state
+        .tiles()
+        .cut(move || tiles::render(&index, &source, layer, coord))
+        .await??;
     Ok(with_validators(([(CONTENT_TYPE, MVT)], bytes).into_response(), &tag))
 }
 

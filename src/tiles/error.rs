@@ -27,4 +27,6 @@ pub enum TileError {
     },
     #[error("preparing tile geometry: {0}")]
     Prepare(String),
+    #[error("cutting a tile: {0}")]
+    Cut(String),
 }
