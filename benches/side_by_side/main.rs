@@ -135,7 +135,10 @@ fn main() -> anyhow::Result<()> {
     let (pg_cov_s, pg_cov_s_t) = rt.block_on(pg.coverage_station_first(RADIUS_M, box_deg))?;
     let (pg_cov_h, pg_cov_h_t) = rt.block_on(pg.coverage_household_first(RADIUS_M))?;
     let pg_grids = rt.block_on(pg.grid_codes(CHECK_GRIDS))?;
-    let pg_nearest = rt.block_on(pg.nearest_codes(CHECK_NEAREST, 5))?;
+    // One statement for many points, as for the batch locate: the check points' 5 nearest, and
+    // (timed only) their nearest.
+    let (pg_nearest, pg_batch_k5) = rt.block_on(pg.nearest_codes(CHECK_NEAREST, 5))?;
+    let (_, pg_batch_k1) = rt.block_on(pg.nearest_codes(CHECK_NEAREST, 1))?;
     let versions = rt.block_on(pg.versions())?;
 
     eprintln!("pgbench…");
@@ -249,6 +252,8 @@ fn main() -> anyhow::Result<()> {
         pg_one_locate,
         pg_one_k1,
         pg_one_k5,
+        pg_batch_k1,
+        pg_batch_k5,
         pg_batch,
         pg_batch_index,
         pg_batch_gf,

@@ -244,8 +244,10 @@ impl Postgis {
         Ok(rows.into_iter().map(|r| r.1).collect())
     }
 
-    /// The codes of the `k` nearest red stations of each of the first `n` query points, in order.
-    pub async fn nearest_codes(&self, n: usize, k: i64) -> anyhow::Result<Vec<Vec<String>>> {
+    /// The codes of the `k` nearest red stations of each of the first `n` query points, in order,
+    /// from one statement, and how long it took.
+    pub async fn nearest_codes(&self, n: usize, k: i64) -> anyhow::Result<(Vec<Vec<String>>, Duration)> {
+        let start = Instant::now();
         let rows: Vec<(i32, String)> = sqlx::query_as(
             "SELECT p.i, n.code FROM bench_points p CROSS JOIN LATERAL (
                  SELECT c.code, ST_Distance(c.geom::geography, p.geom::geography, true) AS distance_m
@@ -259,11 +261,12 @@ impl Postgis {
         .bind(k)
         .fetch_all(&self.pool)
         .await?;
+        let took = start.elapsed();
         let mut out = vec![Vec::new(); n];
         for (i, code) in rows {
             out[i as usize - 1].push(code);
         }
-        Ok(out)
+        Ok((out, took))
     }
 
     /// PostgreSQL and PostGIS versions.

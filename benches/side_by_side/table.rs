@@ -30,6 +30,9 @@ pub struct Measured {
     pub pg_one_locate: LoadResult,
     pub pg_one_k1: LoadResult,
     pub pg_one_k5: LoadResult,
+    /// One statement: nearest k=1 and k=5 for the first CHECK_NEAREST query points.
+    pub pg_batch_k1: Duration,
+    pub pg_batch_k5: Duration,
     /// The batch point-first; indexing the points; the batch grid-first.
     pub pg_batch: Duration,
     pub pg_batch_index: Duration,
@@ -76,6 +79,8 @@ pub fn report(m: &Measured) -> Report {
         pg_one_locate,
         pg_one_k1,
         pg_one_k5,
+        pg_batch_k1,
+        pg_batch_k5,
         pg_batch,
         pg_batch_index,
         pg_batch_gf,
@@ -153,21 +158,27 @@ pub fn report(m: &Measured) -> Report {
     row.met = row.ratio.map(|r| r >= 20.0);
     rows.push(row);
 
-    for (k, gm, pgr) in [(1, eng.nearest_k1, &pg_one_k1), (5, eng.nearest_k5, &pg_one_k5)] {
+    for (k, gm, pgr, batch) in [
+        (1, eng.nearest_k1, &pg_one_k1, pg_batch_k1),
+        (5, eng.nearest_k5, &pg_one_k5, pg_batch_k5),
+    ] {
         let pg_t = 1.0 / pgr.per_s;
+        let pg_each = batch.as_secs_f64() / CHECK_NEAREST as f64;
         let mut row = Row::new(format!(
-            "Nearest red stations k={k}: engine call vs one SQL round trip (1 client)"
+            "Nearest red stations k={k}: engine call vs one SQL round trip (1 client), and vs one statement for {CHECK_NEAREST} points"
         ));
         row.gridmap = us(gm);
-        row.postgis = us(pg_t);
-        row.ratio = Some(pg_t / gm);
+        row.postgis = format!("{} a round trip; {} a point in one statement", us(pg_t), us(pg_each));
+        // The ratio against PostGIS's better per-point rate.
+        let pg_best = pg_t.min(pg_each);
+        row.ratio = Some(pg_best / gm);
         row.target = if k == 1 {
             "≥ 5 M/s per core (≤ 0.2 µs); ≥ 20×"
         } else {
             "≥ 5 M/s per core; ≥ 20×"
         }
         .into();
-        row.met = Some(gm <= 2e-7 && pg_t / gm >= 20.0);
+        row.met = Some(gm <= 2e-7 && pg_best / gm >= 20.0);
         rows.push(row);
     }
 
