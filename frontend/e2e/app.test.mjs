@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import http from 'node:http';
 import { chromium } from 'playwright-core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -129,6 +130,32 @@ test('a bad coordinate is explained in words', async () => {
   await page.screenshot({ path: join(out, 'error.png') });
 });
 
+test('clicking an area shows the statistics of the level drawn at that zoom', async () => {
+  // Townships are the finest outlines drawn at zoom 9; at zoom 15 every level is.
+  for (const [zoom, level] of [[9, 'township'], [15, null]]) {
+    await page.evaluate((z) => window.gridmap.jumpTo({ center: [111.6388, 31.8699], zoom: z }), zoom);
+    await settle();
+    await page.evaluate(() => { document.body.dataset.stats = ''; });
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click(box.x + box.width / 2 + 7, box.y + box.height / 2 - 5);
+    await page.waitForFunction(() => document.body.dataset.stats);
+    // What the server says lies under the clicked point, and that area's statistics.
+    const [lon, lat] = await page.evaluate(() => [document.getElementById('lon').value, document.getElementById('lat').value]);
+    const loc = await (await fetch(`${base}/api/v1/locate?lon=${lon}&lat=${lat}`)).json();
+    const want = level ? loc.areas.find((a) => a.level === level) : loc.areas.at(-1);
+    assert.ok(want, `no ${level} at ${lon},${lat}`);
+    assert.equal(await page.evaluate(() => document.body.dataset.stats), want.code);
+    const stats = await (await fetch(`${base}/api/v1/areas/${want.code}/stats`)).json();
+    assert.equal(await page.locator('#stats strong').textContent(), `${want.name}（${want.code}）`);
+    assert.ok((await page.locator('#stats li').allTextContents()).includes(`户数：${stats.households}`));
+    // The chosen area is outlined on the map.
+    const filter = await page.evaluate(() => window.gridmap.getFilter('selected-area'));
+    assert.deepEqual(filter, ['==', ['get', 'code'], want.code]);
+    await settle();
+    await mapShot(`area-z${zoom}.png`);
+  }
+});
+
 test('household search flies to the household and opens its popup', async () => {
   await page.fill('#q', '黄才辉');
   await page.click('#search-form button');
@@ -146,11 +173,58 @@ test('household search flies to the household and opens its popup', async () => 
   await page.screenshot({ path: join(out, 'household.png') });
 });
 
-test('English toggle and a phone screen', async () => {
+test('English toggle re-writes what is shown, and a phone screen', async () => {
+  assert.match(await page.locator('.maplibregl-popup').textContent(), /楼栋|区县/);
   await page.click('#lang');
   assert.equal(await page.locator('h1').textContent(), 'gridmap');
+  // The lists already on screen follow the language: stations, statistics, the popup's chain.
+  const near = await page.locator('#nearest li').allTextContents();
+  assert.ok(near.length > 0);
+  for (const s of near) assert.match(s, / — Red station — \d+ m$/);
+  assert.match((await page.locator('#stats li').allTextContents())[0], /^Households：\d+$/);
+  assert.match(await page.locator('#chain li').first().textContent(), /^County：/);
+  assert.match(await page.locator('.maplibregl-popup').textContent(), /County：/);
   await page.setViewportSize({ width: 390, height: 844 });
   await settle();
   await page.screenshot({ path: join(out, 'phone-en.png') });
   await page.click('#lang');
+});
+
+test('the app works behind a proxy that serves gridmap below a path prefix', async () => {
+  // A reverse proxy as nginx or Traefik would be set up: strips the prefix, says so in headers.
+  const prefix = '/county/gridmap';
+  const upstream = new URL(base);
+  const proxy = http.createServer((req, res) => {
+    if (!req.url.startsWith(prefix + '/')) { res.writeHead(404); res.end(); return; }
+    const headers = { ...req.headers, host: upstream.host, 'x-forwarded-host': req.headers.host, 'x-forwarded-prefix': prefix };
+    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url.slice(prefix.length), method: req.method, headers },
+      (r) => { res.writeHead(r.statusCode, r.headers); r.pipe(res); });
+    up.on('error', () => { res.writeHead(502); res.end(); });
+    req.pipe(up);
+  });
+  const port = await freePort();
+  await new Promise((ok) => proxy.listen(port, '127.0.0.1', ok));
+  const front = `http://127.0.0.1:${port}`;
+  const tab = await browser.newPage();
+  const seen = [];
+  tab.on('request', (r) => {
+    seen.push(r.url());
+    if (!r.url().startsWith(front + prefix + '/') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) throw new Error(`request outside the prefix: ${r.url()}`);
+  });
+  try {
+    await tab.setViewportSize({ width: 1200, height: 800 });
+    await tab.goto(`${front}${prefix}/`);
+    await tab.waitForFunction(() => window.gridmap && window.gridmap.loaded() && window.gridmap.areTilesLoaded(), null, { timeout: 30000 });
+    assert.ok(seen.some((u) => u.startsWith(`${front}${prefix}/tiles/areas/`)), 'tiles come through the prefix');
+    assert.ok(seen.some((u) => u.startsWith(`${front}${prefix}/fonts/`)), 'glyphs come through the prefix');
+    await tab.fill('#lon', '111.6388');
+    await tab.fill('#lat', '31.8699');
+    await tab.click('#dispatch-go');
+    await tab.waitForFunction(() => Number(document.body.dataset.dispatched) > 0);
+    assert.ok(seen.some((u) => u.startsWith(`${front}${prefix}/api/v1/nearest?`)));
+    await tab.screenshot({ path: join(out, 'behind-proxy.png') });
+  } finally {
+    await tab.close();
+    proxy.close();
+  }
 });

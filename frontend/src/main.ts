@@ -100,7 +100,8 @@ interface Household {
 maplibregl.setWorkerUrl(workerUrl);
 const map = new maplibregl.Map({
   container: 'map',
-  style: '/style.json',
+  // Relative, like every URL here, so the app also works below a proxy's path prefix.
+  style: new URL('style.json', document.baseURI).href,
   center: [112.0, 32.0],
   zoom: 8,
   localIdeographFontFamily: false,
@@ -133,6 +134,9 @@ map.on('load', () => {
   map.addSource('marks', { type: 'geojson', data: EMPTY });
   map.addLayer({ id: 'links', type: 'line', source: 'links',
     paint: { 'line-color': ['coalesce', ['get', 'color'], '#ff6f00'], 'line-width': 2.5, 'line-dasharray': [2, 1] } });
+  // The area whose statistics are shown, outlined; its code is set by showStats.
+  map.addLayer({ id: 'selected-area', type: 'line', source: 'areas', 'source-layer': 'areas',
+    filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#0d47a1', 'line-width': 3.5 } });
   map.addLayer({ id: 'marks', type: 'circle', source: 'marks',
     paint: { 'circle-radius': 7, 'circle-color': '#ffeb3b', 'circle-stroke-color': '#000', 'circle-stroke-width': 2 } });
   document.body.dataset.mapLoaded = '1';
@@ -235,6 +239,30 @@ function toWgs84(lon: number, lat: number, crs: string): [number, number] {
 
 // --- dispatcher ------------------------------------------------------------------------------
 interface Nearest { results: { station: { code: string; name: string; kind: string; lon: number; lat: number }; distance_m: number }[] }
+interface Located { lon: number; lat: number; areas: Area[] }
+// The last answers shown, so that switching the language re-writes them.
+let shownDispatch: { loc: Located; near: Nearest } | null = null;
+function renderDispatch() {
+  if (!shownDispatch) return;
+  const { loc, near } = shownDispatch;
+  renderChain($('chain'), loc.areas);
+  const list = $('nearest');
+  list.replaceChildren();
+  if (near.results.length === 0) list.append(el('li', t('none')));
+  for (const r of near.results) {
+    list.append(el('li', `${r.station.name} — ${kindName(r.station.kind)} — ${r.distance_m.toFixed(0)} ${t('m')}`));
+  }
+}
+
+// The area of `chain` (county first) that the map draws at the current zoom: the deepest level
+// whose outline layer is shown from this zoom on, so a click on a county at zoom 8 picks the
+// county and one at street level picks the grid or red house-yard.
+function areaAtZoom(chain: Area[]): Area | undefined {
+  const zoom = map.getZoom();
+  const shown = chain.filter((a) => (map.getLayer(`${a.level}-line`)?.minzoom ?? 0) <= zoom);
+  return shown.length > 0 ? shown[shown.length - 1] : chain[0];
+}
+
 async function dispatch(lon: number, lat: number, crs: string) {
   clearError();
   const kind = ($('kind') as HTMLSelectElement).value;
@@ -243,21 +271,17 @@ async function dispatch(lon: number, lat: number, crs: string) {
   try {
     // Answers in WGS 84, which is what the map draws.
     const [loc, near] = await Promise.all([
-      api<{ lon: number; lat: number; areas: Area[] }>(`/api/v1/locate?${q}`),
-      api<Nearest>(`/api/v1/nearest?${q}&kind=${encodeURIComponent(kind)}&k=${encodeURIComponent(k)}`),
+      api<Located>(`api/v1/locate?${q}`),
+      api<Nearest>(`api/v1/nearest?${q}&kind=${encodeURIComponent(kind)}&k=${encodeURIComponent(k)}`),
     ]);
-    renderChain($('chain'), loc.areas);
-    const list = $('nearest');
-    list.replaceChildren();
-    if (near.results.length === 0) list.append(el('li', t('none')));
-    for (const r of near.results) {
-      list.append(el('li', `${r.station.name} — ${kindName(r.station.kind)} — ${r.distance_m.toFixed(0)} ${t('m')}`));
-    }
+    shownDispatch = { loc, near };
+    renderDispatch();
     // The map draws WGS 84; a GCJ-02/BD-09 input is converted back for the drawn point only.
     const origin = toWgs84(lon, lat, crs);
     const color = KINDS.find((x) => x[0] === kind)?.[1];
     setOverlay(origin, near.results.map((r) => ({ at: [r.station.lon, r.station.lat], color })));
-    if (loc.areas.length > 0) void showStats(loc.areas[loc.areas.length - 1].code);
+    const area = areaAtZoom(loc.areas);
+    if (area) void showStats(area.code);
     document.body.dataset.dispatched = String(near.results.length);
   } catch (e) {
     showError(e);
@@ -283,21 +307,28 @@ map.on('click', (ev: MapMouseEvent) => {
 
 // --- households ------------------------------------------------------------------------------
 let popup: maplibregl.Popup | null = null;
+let shownHousehold: Household | null = null;
+let shownResults: Household[] | null = null;
+function householdBox(h: Household): HTMLElement {
+  const box = el('div', undefined, 'popup');
+  box.append(el('strong', h.head_name));
+  if (h.address) box.append(el('div', h.address));
+  const chain = el('ol');
+  renderChain(chain, h.areas ?? []);
+  box.append(chain);
+  if (h.building) box.append(el('div', `${t('building')}：${h.building.address ?? h.building.code}`));
+  if (h.center) box.append(el('div', `${t('center')}：${h.center.head_name}`));
+  if (h.center_household) box.append(el('div', `${t('center')} · ${t('looks_after')}：${h.looks_after?.length ?? 0}`));
+  return box;
+}
 async function openHousehold(code: string) {
   clearError();
   try {
-    const h = await api<Household>(`/api/v1/households/${encodeURIComponent(code)}`);
-    const box = el('div', undefined, 'popup');
-    box.append(el('strong', h.head_name));
-    if (h.address) box.append(el('div', h.address));
-    const chain = el('ol');
-    renderChain(chain, h.areas ?? []);
-    box.append(chain);
-    if (h.building) box.append(el('div', `${t('building')}：${h.building.address ?? h.building.code}`));
-    if (h.center) box.append(el('div', `${t('center')}：${h.center.head_name}`));
-    if (h.center_household) box.append(el('div', `${t('center')} · ${t('looks_after')}：${h.looks_after?.length ?? 0}`));
+    const h = await api<Household>(`api/v1/households/${encodeURIComponent(code)}`);
     popup?.remove();
-    popup = new maplibregl.Popup({ maxWidth: '320px' }).setLngLat([h.lon, h.lat]).setDOMContent(box).addTo(map);
+    shownHousehold = h;
+    popup = new maplibregl.Popup({ maxWidth: '320px' }).setLngLat([h.lon, h.lat]).setDOMContent(householdBox(h)).addTo(map);
+    popup.on('close', () => { if (shownHousehold === h) shownHousehold = null; });
     const targets = (h.looks_after ?? []).map((x) => ({ at: [x.lon, x.lat] as [number, number], color: '#d32f2f' }));
     if (h.center) targets.push({ at: [h.center.lon, h.center.lat], color: '#d32f2f' });
     setOverlay([h.lon, h.lat], targets);
@@ -307,21 +338,26 @@ async function openHousehold(code: string) {
     showError(e);
   }
 }
+function renderResults() {
+  if (!shownResults) return;
+  const list = $('results');
+  list.replaceChildren();
+  if (shownResults.length === 0) list.append(el('li', t('none')));
+  for (const h of shownResults) {
+    const li = el('li', `${h.head_name}${h.center_household ? ' ★' : ''} — ${h.address ?? h.code}`);
+    li.dataset.code = h.code;
+    li.addEventListener('click', () => void openHousehold(h.code));
+    list.append(li);
+  }
+}
 $('search-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   clearError();
   const q = ($('q') as HTMLInputElement).value.trim();
-  const list = $('results');
   try {
-    const res = await api<{ total: number; results: Household[] }>(`/api/v1/households?q=${encodeURIComponent(q)}&limit=20`);
-    list.replaceChildren();
-    if (res.results.length === 0) list.append(el('li', t('none')));
-    for (const h of res.results) {
-      const li = el('li', `${h.head_name}${h.center_household ? ' ★' : ''} — ${h.address ?? h.code}`);
-      li.dataset.code = h.code;
-      li.addEventListener('click', () => void openHousehold(h.code));
-      list.append(li);
-    }
+    const res = await api<{ total: number; results: Household[] }>(`api/v1/households?q=${encodeURIComponent(q)}&limit=20`);
+    shownResults = res.results;
+    renderResults();
   } catch (e) {
     showError(e);
   }
@@ -330,21 +366,37 @@ $('search-form').addEventListener('submit', async (ev) => {
 // --- area statistics -------------------------------------------------------------------------
 interface Stats { code: string; name: string; level: string; households: number; people?: number; party_members: number;
   center_households: number; buildings: number; stations: Record<string, number> }
+let shownStats: Stats | null = null;
+function renderStats() {
+  const s = shownStats;
+  if (!s) return;
+  const box = $('stats');
+  const level = LEVELS[s.level]?.[lang === 'zh' ? 0 : 1] ?? s.level;
+  box.replaceChildren(el('strong', `${s.name}（${s.code}）`), el('div', level, 'hint'));
+  const rows: [string, number | undefined][] = [['hh', s.households], ['people', s.people], ['party', s.party_members],
+    ['centers', s.center_households], ['bld', s.buildings]];
+  const ul = el('ul');
+  for (const [k, v] of rows) if (v !== undefined) ul.append(el('li', `${t(k)}：${v}`));
+  for (const [kind, n] of Object.entries(s.stations ?? {})) ul.append(el('li', `${kindName(kind)}：${n}`));
+  box.append(ul);
+}
 async function showStats(code: string) {
   try {
-    const s = await api<Stats>(`/api/v1/areas/${encodeURIComponent(code)}/stats`);
-    const box = $('stats');
-    box.replaceChildren(el('strong', `${s.name}（${s.code}）`));
-    const rows: [string, number | undefined][] = [['hh', s.households], ['people', s.people], ['party', s.party_members],
-      ['centers', s.center_households], ['bld', s.buildings]];
-    const ul = el('ul');
-    for (const [k, v] of rows) if (v !== undefined) ul.append(el('li', `${t(k)}：${v}`));
-    for (const [kind, n] of Object.entries(s.stations ?? {})) ul.append(el('li', `${kindName(kind)}：${n}`));
-    box.append(ul);
+    shownStats = await api<Stats>(`api/v1/areas/${encodeURIComponent(code)}/stats`);
+    renderStats();
+    if (map.getLayer('selected-area')) map.setFilter('selected-area', ['==', ['get', 'code'], shownStats.code]);
+    document.body.dataset.stats = shownStats.code;
   } catch (e) {
     showError(e);
   }
 }
 
-$('lang').addEventListener('click', () => { lang = lang === 'zh' ? 'en' : 'zh'; renderStatic(); });
+$('lang').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  renderStatic();
+  renderDispatch();
+  renderResults();
+  renderStats();
+  if (popup?.isOpen() && shownHousehold) popup.setDOMContent(householdBox(shownHousehold));
+});
 renderStatic();

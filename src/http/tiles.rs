@@ -12,7 +12,7 @@ use axum::routing::get;
 
 use super::caching::{etag, fresh, not_modified, with_validators};
 use super::error::ApiError;
-use super::origin::origin;
+use super::origin::public_base;
 use super::params::clip;
 use super::respond;
 use crate::state::AppState;
@@ -97,7 +97,7 @@ pub async fn tilejson(
         )));
     };
     let layer = layer(name)?;
-    let base = origin(&headers, &uri)?;
+    let base = public_base(&headers, &uri)?;
     let index = state.index();
     let tag = etag(index.generation());
     if fresh(&headers, &tag) {
@@ -116,7 +116,7 @@ pub async fn style(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let base = origin(&headers, &uri)?;
+    let base = public_base(&headers, &uri)?;
     let index = state.index();
     let tag = etag(index.generation());
     if fresh(&headers, &tag) {

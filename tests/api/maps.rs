@@ -205,3 +205,46 @@ async fn openapi_lists_the_map_endpoints() {
         }
     }
 }
+
+#[tokio::test]
+async fn behind_a_proxy_urls_follow_its_host_scheme_and_prefix() {
+    let proxied = |uri: &str, prefix: &str| {
+        let mut req = get(uri);
+        let h = req.headers_mut();
+        h.insert("x-forwarded-host", "maps.example".parse().unwrap());
+        h.insert("x-forwarded-proto", "https".parse().unwrap());
+        h.insert("x-forwarded-prefix", prefix.parse().unwrap());
+        req
+    };
+    let base = "https://maps.example/county/gridmap";
+    for app in apps().await {
+        let (status, _, bytes) = app.raw(proxied("/style.json", "/county/gridmap")).await;
+        assert_eq!(status, StatusCode::OK, "{}", app.backend);
+        let style: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(style["glyphs"], format!("{base}/fonts/{{fontstack}}/{{range}}.pbf"));
+        assert_eq!(style["sources"]["areas"]["url"], format!("{base}/tiles/areas.json"));
+        let (_, _, bytes) = app.raw(proxied("/tiles/areas.json", "/county/gridmap/")).await;
+        let doc: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            doc["tiles"],
+            json!([format!("{base}/tiles/areas/{{z}}/{{x}}/{{y}}.mvt")])
+        );
+        let (_, _, bytes) = app.raw(proxied("/ogc/collections", "/county/gridmap")).await;
+        let doc: Value = serde_json::from_slice(&bytes).unwrap();
+        let hrefs: Vec<&str> = doc["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["href"].as_str().unwrap())
+            .collect();
+        assert!(
+            !hrefs.is_empty() && hrefs.iter().all(|h| h.starts_with(&format!("{base}/ogc/"))),
+            "{hrefs:?}"
+        );
+        // A prefix that is not a plain path is refused, not copied into the URLs.
+        let (status, _, bytes) = app.raw(proxied("/style.json", "/a/../b")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(error_of(&body).0, "invalid_forwarded_prefix");
+    }
+}

@@ -1,11 +1,11 @@
-//! Absolute links, as OGC API clients follow them: built from the origin the request reached
-//! gridmap at (`Host`, and `X-Forwarded-Proto` behind a proxy), the same way TileJSON's are.
+//! Absolute links, as OGC API clients follow them: built from the base URL the request reached
+//! gridmap at (`Host`, and the `X-Forwarded-*` headers behind a proxy), the same way TileJSON's are.
 
 use axum::http::{HeaderMap, Uri};
 use serde_json::{Value, json};
 
 use crate::http::ApiError;
-use crate::http::origin::origin;
+use crate::http::origin::public_base;
 
 /// The root of the OGC API at the address the client used, such as `http://127.0.0.1:8080/ogc`.
 pub struct Links {
@@ -15,7 +15,7 @@ pub struct Links {
 impl Links {
     pub fn from_request(headers: &HeaderMap, uri: &Uri) -> Result<Self, ApiError> {
         Ok(Self {
-            root: format!("{}/ogc", origin(headers, uri)?),
+            root: format!("{}/ogc", public_base(headers, uri)?),
         })
     }
 
