@@ -343,7 +343,7 @@ impl PointGrid {
 
     /// [`Self::search`] for a caller that wants no more than the `k` nearest points: from the
     /// candidate list of `p`'s cell when there is one and `k` ≤ [`LIST_K`], else ring by ring.
-    pub fn search_nearest(&self, p: LonLat, k: usize, mut reach: f64, mut visit: impl FnMut(u32, f64) -> f64) {
+    pub fn search_nearest(&self, p: LonLat, k: usize, reach: f64, mut visit: impl FnMut(u32, f64) -> f64) {
         let list = (k <= LIST_K)
             .then_some(self.lists.as_ref())
             .flatten()
@@ -363,16 +363,7 @@ impl PointGrid {
                 n += 1;
             }
         }
-        let batch = &mut batch[..n];
-        for j in 0..batch.len() {
-            let (c2, i) = next_nearest(batch, j);
-            let limit = reach + SLACK_M;
-            if c2 > limit * limit {
-                break;
-            }
-            let item = &list[i as usize];
-            reach = visit(item.id, from.to_known(item.location, item.ecef));
-        }
+        measure_nearest_first(&mut batch[..n], list, &from, reach, |item, d| visit(item.id, d));
     }
 
     /// [`Self::search`], visiting the grid's items themselves.
@@ -440,18 +431,7 @@ impl PointGrid {
                     }
                 }
             }
-            // Nearest chord first, picked one at a time: usually the first one or few are measured and
-            // the reach then rules out the rest, so sorting them all would be wasted.
-            let batch = &mut batch[..n];
-            for j in 0..batch.len() {
-                let (c2, i) = next_nearest(batch, j);
-                let limit = reach + SLACK_M;
-                if c2 > limit * limit {
-                    break;
-                }
-                let item = &self.items[i as usize];
-                reach = visit(item, from.to_known(item.location, item.ecef));
-            }
+            reach = measure_nearest_first(&mut batch[..n], &self.items, &from, reach, &mut visit);
         }
     }
 
@@ -502,6 +482,28 @@ fn cell_side(w: f64, h: f64, offsets: impl Iterator<Item = [f64; 2]> + Clone) ->
         }
         side /= 2.0;
     }
+}
+
+/// Measures the candidates of `batch` (squared chord, index into `items`) nearest chord first,
+/// picked one at a time: usually the first one or few are measured and the reach `visit` returns
+/// then rules out the rest, so sorting them all would be wasted. Returns the last reach.
+fn measure_nearest_first(
+    batch: &mut [(f64, u32)],
+    items: &[Item],
+    from: &DistancesFrom,
+    mut reach: f64,
+    mut visit: impl FnMut(&Item, f64) -> f64,
+) -> f64 {
+    for j in 0..batch.len() {
+        let (c2, i) = next_nearest(batch, j);
+        let limit = reach + SLACK_M;
+        if c2 > limit * limit {
+            break;
+        }
+        let item = &items[i as usize];
+        reach = visit(item, from.to_known(item.location, item.ecef));
+    }
+    reach
 }
 
 /// Swaps the shortest chord of `batch[j..]` (`j` < its length) into `batch[j]` and returns it: one
