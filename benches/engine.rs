@@ -16,6 +16,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, Throughput};
+use gridmap::access::Sight;
 use gridmap::citygen::{self, Scale, Summary};
 use gridmap::domain::{Level, StationKind};
 use gridmap::index::Index;
@@ -135,7 +136,7 @@ fn main() {
         g.bench_function(format!("areas_z{z}"), |b| {
             b.iter(|| {
                 i = (i + 1) % tiles.len();
-                black_box(tiles::render(&index, &source, TileLayer::Areas, tiles[i]).map(|t| t.len()))
+                black_box(tiles::render(&index, &source, TileLayer::Areas, tiles[i], &|_| Sight::Full).map(|t| t.len()))
             })
         });
     }

@@ -37,6 +37,61 @@ pub enum Command {
     /// Benchmark data: a generated city (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Accounts: add (password from standard input), list, remove, revoke tokens.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Read the audit log: who read or changed which household or area, when, from where.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; the password is read from standard input (one line).
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: crate::access::Role,
+        /// Limit the account's residents' data to this area and everything below it.
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// List accounts.
+    List,
+    /// Remove an account and every token it holds.
+    Remove { name: String },
+    /// Revoke every token of an account (it must log in again); running servers notice within seconds.
+    Revoke { name: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// Only this account's entries.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Only entries that touched this household or area code.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Only this action (login, login_failed, logout, read_households, read_area, import, export,
+    /// user_added, user_removed, tokens_revoked).
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Only entries at or after this time (RFC 3339, e.g. 2026-11-24T08:00:00Z).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Most entries shown, newest first.
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Who is at the command line, for the audit log (`cli:<login name>`).
+pub fn cli_user() -> String {
+    let name = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{name}")
 }
 
 #[derive(Debug, clap::Args)]
@@ -56,6 +111,13 @@ pub struct ServeArgs {
     /// Most points accepted by one `POST /api/v1/locate`.
     #[arg(long, env = "GRIDMAP_MAX_BATCH_POINTS", default_value_t = 200_000)]
     pub max_batch_points: usize,
+    /// Requests per second one token may make on average (bursts of four times as many); 0 for no
+    /// limit (load tests).
+    #[arg(long, env = "GRIDMAP_RATE_LIMIT", default_value_t = 100.0)]
+    pub rate_limit: f64,
+    /// Hours a token lives after login.
+    #[arg(long, env = "GRIDMAP_TOKEN_HOURS", default_value_t = 12.0)]
+    pub token_hours: f64,
 }
 
 #[derive(Debug, clap::Args)]

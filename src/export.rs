@@ -6,6 +6,7 @@ use std::io::Write;
 
 use serde_json::{Map, Value, json};
 
+use crate::access::Sight;
 use crate::domain::{Layer, LonLat};
 use crate::features;
 use crate::index::Dataset;
@@ -28,7 +29,10 @@ pub fn write_geojson(data: &Dataset, layer: Layer, out: &mut dyn Write) -> Resul
         if i > 0 {
             out.write_all(b",\n")?;
         }
-        let (props, geometry) = features::feature(data, layer, i);
+        // The command line reads the store directly, so it sees everything (it is audited as such).
+        let Some((props, geometry)) = features::feature(data, layer, i, Sight::Full) else {
+            continue;
+        };
         let feature = json!({"type": "Feature", "properties": props, "geometry": geojson::Geometry::new(geometry)});
         serde_json::to_writer(&mut *out, &feature).map_err(std::io::Error::other)?;
     }
@@ -46,7 +50,7 @@ pub fn write_csv(data: &Dataset, layer: Layer, out: &mut dyn Write) -> Result<us
         Layer::Households => data
             .households
             .iter()
-            .map(|h| (h.location, features::household_properties(h)))
+            .filter_map(|h| Some((h.location, features::household_properties(h, Sight::Full)?)))
             .collect(),
         _ => data
             .stations

@@ -4,8 +4,11 @@
 //! (households in particular: [`household_facts`] is the one function that says what gridmap tells
 //! about residents, for GeoJSON and tiles alike).
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value, json};
 
+use crate::access::{Sight, mask};
 use crate::domain::{Area, Building, Household, Layer, LonLat, Properties, Station};
 use crate::index::Dataset;
 
@@ -23,18 +26,35 @@ fn properties(known: Vec<(&str, Value)>, extra: &Properties) -> Map<String, Valu
     map
 }
 
-pub fn area_properties(a: &Area) -> Map<String, Value> {
+/// An area's GeoJSON properties; `leaders` says how its leader's name and phone are shown.
+pub fn area_properties(a: &Area, leaders: Sight) -> Map<String, Value> {
+    let (name, phone) = leader(a, leaders);
     properties(
         vec![
             ("code", json!(a.code)),
             ("name", json!(a.name)),
             ("level", json!(a.level)),
             ("parent_code", json!(a.parent_code)),
-            ("leader_name", json!(a.leader_name)),
-            ("leader_phone", json!(a.leader_phone)),
+            ("leader_name", json!(name)),
+            ("leader_phone", json!(phone)),
         ],
         &a.properties,
     )
+}
+
+/// An area leader's name and phone as a reader with `sight` sees them.
+pub fn leader(a: &Area, sight: Sight) -> (Option<Cow<'_, str>>, Option<Cow<'_, str>>) {
+    match sight {
+        Sight::Full => (
+            a.leader_name.as_deref().map(Cow::Borrowed),
+            a.leader_phone.as_deref().map(Cow::Borrowed),
+        ),
+        Sight::Masked => (
+            a.leader_name.as_deref().map(|n| Cow::Owned(mask::name(n))),
+            a.leader_phone.as_deref().map(|p| Cow::Owned(mask::phone(p))),
+        ),
+        Sight::Hidden => (None, None),
+    }
 }
 
 pub fn building_properties(b: &Building) -> Map<String, Value> {
@@ -48,43 +68,70 @@ pub fn building_properties(b: &Building) -> Map<String, Value> {
     )
 }
 
-/// What gridmap tells a reader about a household, borrowed from it: the one place to narrow when
-/// some readers must not see residents' names or phones. GeoJSON ([`household_properties`]: export
-/// and the OGC API) and vector tiles (`tiles::layers::household_attributes`) are both built from it.
-#[derive(Debug, Clone, Copy)]
+/// What gridmap tells a reader about a household: the one place that narrows residents' data for
+/// readers who must not see it all. GeoJSON ([`household_properties`]: export and the OGC API), the
+/// JSON API and vector tiles (`tiles::layers::household_attributes`) are all built from it, and
+/// which [`Sight`] a reader gets is decided by [`crate::access::Grant`].
+#[derive(Debug, Clone)]
 pub struct HouseholdFacts<'a> {
     pub code: &'a str,
-    pub head_name: Option<&'a str>,
-    pub phone: Option<&'a str>,
+    pub head_name: Option<Cow<'a, str>>,
+    pub phone: Option<Cow<'a, str>>,
     pub members: Option<i32>,
     pub address: Option<&'a str>,
     pub building_code: Option<&'a str>,
     pub party_member: bool,
     pub center_household: bool,
     pub center_code: Option<&'a str>,
-    /// Properties the import carried that have no column of their own.
-    pub extra: &'a Properties,
+    /// Properties the import carried that have no column of their own (identifiers among them
+    /// masked for masked sight).
+    pub extra: Cow<'a, Properties>,
+    /// Whether names and phones above are masked.
+    pub masked: bool,
 }
 
-pub fn household_facts(h: &Household) -> HouseholdFacts<'_> {
-    HouseholdFacts {
+/// The facts of `h` a reader with `sight` gets; `None` for [`Sight::Hidden`].
+pub fn household_facts(h: &Household, sight: Sight) -> Option<HouseholdFacts<'_>> {
+    let masked = match sight {
+        Sight::Hidden => return None,
+        Sight::Full => false,
+        Sight::Masked => true,
+    };
+    let extra = if masked {
+        Cow::Owned(
+            h.properties
+                .iter()
+                .map(|(k, v)| (k.clone(), mask::property(k, v).into_owned()))
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(&h.properties)
+    };
+    Some(HouseholdFacts {
         code: h.code.as_str(),
-        head_name: h.head_name.as_deref(),
-        phone: h.phone.as_deref(),
+        head_name: text(&h.head_name, masked, mask::name),
+        phone: text(&h.phone, masked, mask::phone),
         members: h.members,
         address: h.address.as_deref(),
         building_code: h.building_code.as_ref().map(|c| c.as_str()),
         party_member: h.party_member,
         center_household: h.center_household,
         center_code: h.center_code.as_ref().map(|c| c.as_str()),
-        extra: &h.properties,
-    }
+        extra,
+        masked,
+    })
 }
 
-/// A household's GeoJSON properties, from [`household_facts`].
-pub fn household_properties(h: &Household) -> Map<String, Value> {
-    let f = household_facts(h);
-    properties(
+/// `v`, or `mask(v)` when `masked`.
+fn text(v: &Option<String>, masked: bool, mask: fn(&str) -> String) -> Option<Cow<'_, str>> {
+    v.as_deref()
+        .map(|s| if masked { Cow::Owned(mask(s)) } else { Cow::Borrowed(s) })
+}
+
+/// A household's GeoJSON properties, from [`household_facts`]; `None` when hidden.
+pub fn household_properties(h: &Household, sight: Sight) -> Option<Map<String, Value>> {
+    let f = household_facts(h, sight)?;
+    Some(properties(
         vec![
             ("code", json!(f.code)),
             ("head_name", json!(f.head_name)),
@@ -96,8 +143,8 @@ pub fn household_properties(h: &Household) -> Map<String, Value> {
             ("center_household", json!(f.center_household)),
             ("center_code", json!(f.center_code)),
         ],
-        f.extra,
-    )
+        &f.extra,
+    ))
 }
 
 pub fn station_properties(s: &Station) -> Map<String, Value> {
@@ -146,12 +193,19 @@ pub fn code(data: &Dataset, layer: Layer, i: usize) -> &str {
     }
 }
 
-/// Feature `i` of `layer` as `(properties, geometry)`. `i` must be below [`count`].
-pub fn feature(data: &Dataset, layer: Layer, i: usize) -> (Map<String, Value>, geojson::GeometryValue) {
-    match layer {
+/// Feature `i` of `layer` as `(properties, geometry)`, `None` when `sight` hides it. `sight`
+/// applies to the personal data the feature carries: a household's residents, an area's leader.
+/// `i` must be below [`count`].
+pub fn feature(
+    data: &Dataset,
+    layer: Layer,
+    i: usize,
+    sight: Sight,
+) -> Option<(Map<String, Value>, geojson::GeometryValue)> {
+    Some(match layer {
         Layer::Areas => {
             let a = &data.areas[i];
-            (area_properties(a), (&a.geometry).into())
+            (area_properties(a, sight), (&a.geometry).into())
         }
         Layer::Buildings => {
             let b = &data.buildings[i];
@@ -159,11 +213,11 @@ pub fn feature(data: &Dataset, layer: Layer, i: usize) -> (Map<String, Value>, g
         }
         Layer::Households => {
             let h = &data.households[i];
-            (household_properties(h), point_value(h.location))
+            (household_properties(h, sight)?, point_value(h.location))
         }
         Layer::Stations => {
             let s = &data.stations[i];
             (station_properties(s), point_value(s.location))
         }
-    }
+    })
 }

@@ -11,6 +11,7 @@
 //!
 //! The arrows point one way: `http`/`cli` → `state` → `tiles` → `index`/`store`/`import` → `domain`.
 
+pub mod access;
 pub mod citygen;
 pub mod cli;
 pub mod config;

@@ -8,12 +8,14 @@
 //! [`AppState::refresh`], which the server calls periodically: it compares the store's per-layer
 //! revisions with those the snapshot was built from and reloads only the layers that changed.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use tokio::sync::Mutex;
 
+use crate::access::{AccessError, AuditEntry, AuditLog, Rate, RateLimiter, Sessions, TokenHash};
 use crate::domain::Layer;
 use crate::glyphs::Glyphs;
 use crate::import::{ImportError, Parsed, check_references};
@@ -37,6 +39,11 @@ struct Inner {
     /// Tile geometry prepared from the current snapshot, and glyphs rendered so far.
     tiles: TileCache,
     glyphs: Glyphs,
+    /// Open sessions, the audit log's buffer, and the per-token and per-login rate limits.
+    sessions: Sessions,
+    audit: AuditLog,
+    per_token: RateLimiter<TokenHash>,
+    per_login: RateLimiter<String>,
 }
 
 /// Request limits the HTTP layer enforces.
@@ -46,6 +53,17 @@ pub struct Limits {
     pub max_batch_points: usize,
     /// Largest request body, bytes.
     pub max_body_bytes: usize,
+    /// Requests one token may make; `None` is unlimited.
+    pub per_token: Option<Rate>,
+    /// Login attempts per address and user name.
+    pub per_login: Option<Rate>,
+    /// How long a token lives.
+    pub token_lifetime: Duration,
+    /// How long a validated token is trusted before the store is asked again (how soon a
+    /// revocation by another process takes effect).
+    pub session_recheck: Duration,
+    /// Longest a request may take before it is answered 503.
+    pub request_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -53,9 +71,27 @@ impl Default for Limits {
         Self {
             max_batch_points: 200_000,
             max_body_bytes: 32 * 1024 * 1024,
+            // A map view loads a few dozen tiles at once and panning asks for more; a person's
+            // browser stays well inside this, a script scraping the households does not.
+            per_token: Some(Rate {
+                per_second: 100.0,
+                burst: 400.0,
+            }),
+            // Ten quick tries, then one a minute: slows password guessing without locking out
+            // a person who mistyped.
+            per_login: Some(Rate {
+                per_second: 1.0 / 60.0,
+                burst: 10.0,
+            }),
+            token_lifetime: Duration::from_secs(12 * 3600),
+            session_recheck: crate::access::RECHECK,
+            request_timeout: Duration::from_secs(60),
         }
     }
 }
+
+/// How often buffered audit entries are written.
+const AUDIT_EVERY: Duration = Duration::from_millis(200);
 
 impl AppState {
     /// Loads everything from `store` and builds the first index.
@@ -83,9 +119,14 @@ impl AppState {
                 generation: AtomicU64::new(first),
                 tiles: TileCache::default(),
                 glyphs: Glyphs::system(),
+                sessions: Sessions::new(limits.token_lifetime, limits.session_recheck),
+                audit: AuditLog::default(),
+                per_token: RateLimiter::new(limits.per_token),
+                per_login: RateLimiter::new(limits.per_login),
             }),
         };
         state.prepare_tiles();
+        spawn_audit_writer(Arc::downgrade(&state.inner));
         Ok(state)
     }
 
@@ -121,6 +162,37 @@ impl AppState {
 
     pub fn glyphs(&self) -> &Glyphs {
         &self.inner.glyphs
+    }
+
+    pub fn sessions(&self) -> &Sessions {
+        &self.inner.sessions
+    }
+
+    /// Queues an audit entry; refused (and the caller must not serve the data) when the log has
+    /// been unwritable for too long.
+    pub fn audit(&self, entry: AuditEntry) -> Result<(), AccessError> {
+        self.inner.audit.record(entry)
+    }
+
+    /// Writes every queued audit entry now (the writer task does it a few times a second anyway).
+    pub async fn flush_audit(&self) -> Result<(), StoreError> {
+        self.inner.audit.flush(&*self.inner.store).await
+    }
+
+    /// Takes one request from a token's allowance.
+    pub fn check_rate(&self, token: &TokenHash) -> Result<(), AccessError> {
+        self.inner
+            .per_token
+            .check(token)
+            .map_err(|retry_after| AccessError::RateLimited { retry_after })
+    }
+
+    /// Takes one login attempt from an address's and user name's allowance.
+    pub fn check_login_rate(&self, key: String) -> Result<(), AccessError> {
+        self.inner
+            .per_login
+            .check(&key)
+            .map_err(|retry_after| AccessError::RateLimited { retry_after })
     }
 
     /// Checks and writes a parsed import in one transaction, then refreshes the index. Nothing is
@@ -166,6 +238,30 @@ impl AppState {
         tracing::info!(revisions = ?now.0, "index refreshed");
         Ok(true)
     }
+}
+
+/// Writes buffered audit entries until the state is dropped; an outage is logged once and retried.
+fn spawn_audit_writer(state: Weak<Inner>) {
+    tokio::spawn(async move {
+        let mut failing = false;
+        loop {
+            tokio::time::sleep(AUDIT_EVERY).await;
+            let Some(inner) = state.upgrade() else { break };
+            match inner.audit.flush(&*inner.store).await {
+                Ok(()) if failing => {
+                    tracing::info!("the audit log is being written again");
+                    failing = false;
+                }
+                Ok(()) => {}
+                Err(e) => {
+                    if !failing {
+                        tracing::warn!(error = %e, pending = inner.audit.pending(), "cannot write the audit log; entries are kept in memory");
+                    }
+                    failing = true;
+                }
+            }
+        }
+    });
 }
 
 /// Builds an index off the async runtime: a city-sized build takes seconds of CPU.

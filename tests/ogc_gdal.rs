@@ -12,10 +12,12 @@ mod support;
 mod fixture;
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use gridmap::access::{Role, Sessions};
 use gridmap::domain::Layer;
 use serde_json::Value;
 
@@ -25,9 +27,26 @@ fn gridmap(database: &str) -> Command {
     c
 }
 
-/// GDAL's command `tool` with `args`; panics with the output when it fails.
-fn gdal(tool: &str, args: &[&str]) -> String {
-    let out: Output = Command::new(tool)
+/// GDAL's command `tool` with `args`, sending the headers in the file `headers` with every request;
+/// panics with the output when it fails.
+fn gdal(headers: &Path, tool: &str, args: &[&str]) -> String {
+    let out = gdal_output(Some(headers), tool, args);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{tool} {args:?} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+fn gdal_output(headers: Option<&Path>, tool: &str, args: &[&str]) -> Output {
+    let mut command = Command::new(tool);
+    if let Some(h) = headers {
+        // How GDAL (and so QGIS) sends an `Authorization: Bearer` header.
+        command.env("GDAL_HTTP_HEADER_FILE", h);
+    }
+    command
         .args(args)
         // A proxy configured for the machine must not be asked for the loopback server.
         .env("NO_PROXY", "127.0.0.1")
@@ -39,14 +58,22 @@ fn gdal(tool: &str, args: &[&str]) -> String {
                 "cannot run {tool} ({e}): GDAL is not installed. Install Debian's gdal-bin \
                  (`apt-get install gdal-bin`); `bash scripts/test.sh` does so when run as root"
             )
-        });
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{tool} {args:?} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
+        })
+}
+
+/// A token of a new account with `role`, issued through the store as the server itself would: the
+/// server finds it there on first use.
+async fn token(database: &str, name: &str, role: Role) -> String {
+    let store = gridmap::store::open(database).await.expect("opening the store");
+    gridmap::cli::add_user(&*store, name, role, None, "a test password")
+        .await
+        .expect("adding an account");
+    let issued = Sessions::new(Duration::from_secs(3600), gridmap::access::RECHECK)
+        .login(&*store, name, "a test password")
+        .await
+        .expect("logging in");
+    store.close().await;
+    issued.token
 }
 
 /// A running `gridmap serve`, killed when dropped.
@@ -143,7 +170,15 @@ async fn gdal_reads_every_collection() {
         let server = serve(&database);
         let root = server.root.as_str();
 
-        let layers = gdal("ogrinfo", &["-ro", "-so", root]);
+        // Without a token GDAL gets 401 and says so.
+        let refused = gdal_output(None, "ogrinfo", &["-ro", "-so", root]);
+        assert!(!refused.status.success(), "{backend}: read without a token");
+        let headers = dir.path().join(format!("headers-{backend}.txt"));
+        let admin = token(&database, "gis-admin", Role::Admin).await;
+        std::fs::write(&headers, format!("Authorization: Bearer {admin}\n")).unwrap();
+        let headers = headers.as_path();
+
+        let layers = gdal(headers, "ogrinfo", &["-ro", "-so", root]);
         for name in [
             "areas",
             "buildings",
@@ -161,19 +196,26 @@ async fn gdal_reads_every_collection() {
             );
         }
 
-        let areas = gdal("ogrinfo", &["-ro", "-so", root, "areas"]);
+        let areas = gdal(headers, "ogrinfo", &["-ro", "-so", root, "areas"]);
         assert_eq!(feature_count(&areas), 10, "{backend}:\n{areas}");
         assert!(
             areas.contains("Extent: (112.000000, 32.000000) - (112.320000, 32.200000)"),
             "{backend}:\n{areas}"
         );
-        assert_eq!(feature_count(&gdal("ogrinfo", &["-ro", "-so", root, "areas_grid"])), 2);
-        assert_eq!(feature_count(&gdal("ogrinfo", &["-ro", "-so", root, "stations"])), 5);
+        assert_eq!(
+            feature_count(&gdal(headers, "ogrinfo", &["-ro", "-so", root, "areas_grid"])),
+            2
+        );
+        assert_eq!(
+            feature_count(&gdal(headers, "ogrinfo", &["-ro", "-so", root, "stations"])),
+            5
+        );
 
         // Every feature, three to a page: GDAL follows the `next` links.
         let out = dir.path().join(format!("areas-{backend}.geojson"));
         let out_s = out.to_str().unwrap();
         gdal(
+            headers,
             "ogr2ogr",
             &["-f", "GeoJSON", out_s, root, "areas", "-oo", "PAGE_SIZE=3"],
         );
@@ -196,7 +238,11 @@ async fn gdal_reads_every_collection() {
         assert_eq!(codes(&read), expected, "{backend}");
 
         // Attributes come through, and a spatial filter is sent as `bbox`.
-        let households = gdal("ogrinfo", &["-ro", root, "households", "-where", "code = 'H1'"]);
+        let households = gdal(
+            headers,
+            "ogrinfo",
+            &["-ro", root, "households", "-where", "code = 'H1'"],
+        );
         assert!(
             households.contains("head_name (String) = 张三"),
             "{backend}:\n{households}"
@@ -207,6 +253,7 @@ async fn gdal_reads_every_collection() {
         );
         let near = dir.path().join(format!("near-{backend}.geojson"));
         gdal(
+            headers,
             "ogr2ogr",
             &[
                 "-f",
@@ -223,6 +270,24 @@ async fn gdal_reads_every_collection() {
         );
         let near: Value = serde_json::from_str(&std::fs::read_to_string(&near).unwrap()).unwrap();
         assert_eq!(codes(&near), ["PR-1", "RS-A", "RS-B"], "{backend}");
+
+        // A dispatcher's GDAL gets the households masked.
+        let masked = dir.path().join(format!("masked-{backend}.txt"));
+        let dispatcher = token(&database, "gis-dispatcher", Role::Dispatcher).await;
+        std::fs::write(&masked, format!("Authorization: Bearer {dispatcher}\n")).unwrap();
+        let households = gdal(
+            &masked,
+            "ogrinfo",
+            &["-ro", root, "households", "-where", "code = 'H1'"],
+        );
+        assert!(
+            households.contains("head_name (String) = 张*"),
+            "{backend}:\n{households}"
+        );
+        assert!(
+            households.contains("phone (String) = 139****0001"),
+            "{backend}:\n{households}"
+        );
         drop(server);
     }
 }

@@ -12,6 +12,25 @@ use anyhow::{Context, bail};
 pub struct Server {
     child: Child,
     pub base: String,
+    /// A bearer token of an account made for the run.
+    pub token: String,
+}
+
+/// An account for the load generator on the store at `url` (made once, kept between runs) and a
+/// fresh token of it, issued through the store as the server would issue it.
+pub fn bench_token(rt: &tokio::runtime::Runtime, url: &str) -> anyhow::Result<String> {
+    rt.block_on(async {
+        let store = gridmap::store::open(url).await?;
+        let name = "bench-dispatcher";
+        let password = "bench password";
+        if !store.users().await?.iter().any(|u| u.name == name) {
+            gridmap::cli::add_user(&*store, name, gridmap::access::Role::Dispatcher, None, password).await?;
+        }
+        let sessions = gridmap::access::Sessions::new(Duration::from_secs(24 * 3600), gridmap::access::RECHECK);
+        let issued = sessions.login(&*store, name, password).await?;
+        store.close().await;
+        Ok(issued.token)
+    })
 }
 
 /// A port on 127.0.0.1 that nothing listens on right now.
@@ -19,11 +38,15 @@ fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// Status code of `GET path` on 127.0.0.1:`port`, if the server answers.
-fn status(port: u16, path: &str) -> Option<u16> {
+/// Status code of `GET path` on 127.0.0.1:`port` with a bearer token, if the server answers.
+fn status(port: u16, path: &str, token: &str) -> Option<u16> {
     let mut s = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(2)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut head = [0u8; 12];
     s.read_exact(&mut head).ok()?;
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
@@ -32,11 +55,12 @@ fn status(port: u16, path: &str) -> Option<u16> {
 impl Server {
     /// Starts `bin serve` on the store at `url` and waits (up to `wait`) until `/readyz` says the
     /// index is loaded. Output goes to `log`.
-    pub fn start(bin: &Path, url: &str, log: &Path, wait: Duration) -> anyhow::Result<Self> {
+    /// Requests carry `token`; the per-token rate limit is off, as the load comes from one account.
+    pub fn start(bin: &Path, url: &str, token: String, log: &Path, wait: Duration) -> anyhow::Result<Self> {
         let port = free_port()?;
         let out = std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
         let child = Command::new(bin)
-            .args(["serve", "--no-demo", "--bind"])
+            .args(["serve", "--no-demo", "--rate-limit", "0", "--bind"])
             .arg(format!("127.0.0.1:{port}"))
             .env("DATABASE_URL", url)
             .stdout(Stdio::null())
@@ -46,10 +70,11 @@ impl Server {
         let mut server = Self {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            token,
         };
         let started = Instant::now();
         loop {
-            if status(port, "/readyz") == Some(200) {
+            if status(port, "/readyz", "") == Some(200) {
                 return Ok(server);
             }
             if let Some(exit) = server.child.try_wait()? {
@@ -73,7 +98,7 @@ impl Server {
     /// Whether `GET path` answers 200.
     pub fn ok(&self, path: &str) -> bool {
         let port = self.base.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(0);
-        status(port, path) == Some(200)
+        status(port, path, &self.token) == Some(200)
     }
 
     /// Asks the server to shut down (SIGTERM), and kills it if it has not within 10 s.

@@ -143,6 +143,7 @@ fn percentiles(v: &mut [f64]) -> (f64, f64) {
 pub const WRK_SCRIPT: &str = r#"
 local requests = {}
 init = function(args)
+  wrk.headers["Authorization"] = "Bearer " .. args[2]
   for line in io.lines(args[1]) do
     requests[#requests + 1] = wrk.format("GET", line)
   end
@@ -153,12 +154,14 @@ request = function()
 end
 "#;
 
-/// `wrk` against one server, requesting random paths from a file through [`WRK_SCRIPT`].
+/// `wrk` against one server, requesting random paths from a file through [`WRK_SCRIPT`], each
+/// request with the bearer token `token`.
 pub struct Wrk<'a> {
     pub bin: &'a str,
     /// `http://127.0.0.1:PORT`
     pub base: &'a str,
     pub script: &'a Path,
+    pub token: &'a str,
 }
 
 impl Wrk<'_> {
@@ -174,7 +177,8 @@ impl Wrk<'_> {
                 .arg(format!("--script={}", self.script.display()))
                 .arg(self.base)
                 .arg("--")
-                .arg(paths),
+                .arg(paths)
+                .arg(self.token),
             "wrk",
         )?;
         let per_s = out

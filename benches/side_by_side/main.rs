@@ -202,9 +202,11 @@ fn main() -> anyhow::Result<()> {
     })?;
     let lua = scratch.join("paths.lua");
     std::fs::write(&lua, load::WRK_SCRIPT)?;
+    let token = http::bench_token(&rt, &cfg.database)?;
     let mut server = http::Server::start(
         &cfg.bin,
         &cfg.database,
+        token,
         &cfg.out.join("serve.log"),
         Duration::from_secs(900),
     )?;
@@ -221,6 +223,7 @@ fn main() -> anyhow::Result<()> {
         bin: &cfg.wrk,
         base: &server.base,
         script: &lua,
+        token: &server.token,
     };
     let mut gm_locate: Vec<LoadResult> = Vec::new();
     let mut gm_near: Vec<LoadResult> = Vec::new();

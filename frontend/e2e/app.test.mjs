@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,28 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'target', 'debug', 'gridmap');
 const out = join(root, 'test-output');
 const chrome = process.env.CHROMIUM ?? '/usr/bin/chromium';
-let server, browser, page, base, tmp;
+let server, browser, page, base, tmp, adminToken;
+const PASSWORD = 'e2e password 1';
+// A household whose name and address are markup: the app must show them as text.
+const XSS_NAME = '<img src=x onerror="document.body.dataset.pwned=1">';
+const XSS_ADDRESS = '<script>document.body.dataset.pwned=2</script>';
+
+// Node-side reads of the API, as the admin unless another token is given.
+const apiGet = (path, token = adminToken) => fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+async function tokenOf(username) {
+  const res = await fetch(`${base}/api/v1/auth/token`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  assert.equal(res.status, 200, `login of ${username}`);
+  return (await res.json()).token;
+}
+// Logs in through the app's own form.
+async function logIn(tab, username, password = PASSWORD) {
+  await tab.waitForSelector('#login-form');
+  await tab.fill('#username', username);
+  await tab.fill('#password', password);
+  await tab.click('#login-go');
+}
 
 const freePort = () => new Promise((ok) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
@@ -53,6 +74,14 @@ before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gridmap-e2e-'));
   const db = `sqlite://${tmp}/g.db`;
   execFileSync(bin, ['--database', db, 'demo', 'load'], { cwd: root, stdio: 'ignore' });
+  for (const [name, role] of [['e2e-admin', 'admin'], ['e2e-viewer', 'viewer']]) {
+    execFileSync(bin, ['--database', db, 'user', 'add', name, '--role', role], { cwd: root, input: `${PASSWORD}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
+  }
+  const xss = join(tmp, 'xss.geojson');
+  writeFileSync(xss, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature',
+    properties: { code: 'HH-XSS-1', head_name: XSS_NAME, address: XSS_ADDRESS, phone: '13800000000' },
+    geometry: { type: 'Point', coordinates: [111.6391, 31.8702] } }] }));
+  execFileSync(bin, ['--database', db, 'import', '--layer', 'households', xss], { cwd: root, stdio: 'ignore' });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(bin, ['--database', db, 'serve', '--no-demo', '--bind', `127.0.0.1:${port}`], { cwd: root, stdio: 'ignore' });
@@ -61,6 +90,7 @@ before(async () => {
     assert.ok(i < 600, 'server did not become ready');
     await sleep(100);
   }
+  adminToken = await tokenOf('e2e-admin');
   // A fresh profile per run (playwright takes it as the persistent context's folder).
   browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
     executablePath: chrome,
@@ -77,14 +107,24 @@ after(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
+test('the login refuses a wrong password and says so', async () => {
+  await page.goto(base + '/');
+  assert.ok(await page.locator('#app').isHidden(), 'nothing is shown before login');
+  await logIn(page, 'e2e-admin', 'not the password');
+  await page.waitForSelector('#login-error:not([hidden])');
+  assert.match(await page.locator('#login-error').textContent(), /wrong user name or password/);
+  await page.screenshot({ path: join(out, 'login.png') });
+});
+
 test('the map renders with Chinese labels from gridmap glyphs', async () => {
   const glyph = page.waitForResponse((r) => /\/fonts\/.+\/(\d+)-(\d+)\.pbf$/.test(r.url()) && Number(r.url().match(/(\d+)-\d+\.pbf$/)[1]) >= 19968 && r.ok(), { timeout: 30000 });
-  await page.goto(base + '/');
+  await logIn(page, 'e2e-admin');
   await glyph;
+  assert.match(await page.locator('#who').textContent(), /e2e-admin（管理员）/);
   await settle();
   const v = await variance(await mapShot('map.png'));
   assert.ok(v > 50, `map looks blank (variance ${v})`);
-  assert.equal(await page.locator('h1').textContent(), '网格地图');
+  assert.equal(await page.locator('#panel h1').textContent(), '网格地图');
 });
 
 test('layer toggles change what is drawn', async () => {
@@ -141,11 +181,11 @@ test('clicking an area shows the statistics of the level drawn at that zoom', as
     await page.waitForFunction(() => document.body.dataset.stats);
     // What the server says lies under the clicked point, and that area's statistics.
     const [lon, lat] = await page.evaluate(() => [document.getElementById('lon').value, document.getElementById('lat').value]);
-    const loc = await (await fetch(`${base}/api/v1/locate?lon=${lon}&lat=${lat}`)).json();
+    const loc = await (await apiGet(`/api/v1/locate?lon=${lon}&lat=${lat}`)).json();
     const want = level ? loc.areas.find((a) => a.level === level) : loc.areas.at(-1);
     assert.ok(want, `no ${level} at ${lon},${lat}`);
     assert.equal(await page.evaluate(() => document.body.dataset.stats), want.code);
-    const stats = await (await fetch(`${base}/api/v1/areas/${want.code}/stats`)).json();
+    const stats = await (await apiGet(`/api/v1/areas/${want.code}/stats`)).json();
     assert.equal(await page.locator('#stats strong').textContent(), `${want.name}（${want.code}）`);
     assert.ok((await page.locator('#stats li').allTextContents()).includes(`户数：${stats.households}`));
     // The chosen area is outlined on the map.
@@ -161,7 +201,7 @@ test('household search flies to the household and opens its popup', async () => 
   await page.click('#search-form button');
   await page.waitForSelector('#results li[data-code]');
   const code = await page.locator('#results li[data-code]').first().getAttribute('data-code');
-  const res = await (await fetch(`${base}/api/v1/households/${code}`)).json();
+  const res = await (await apiGet(`/api/v1/households/${code}`)).json();
   await page.locator('#results li[data-code]').first().click();
   await page.waitForFunction((c) => document.body.dataset.household === c, code);
   await page.waitForSelector('.maplibregl-popup');
@@ -176,7 +216,7 @@ test('household search flies to the household and opens its popup', async () => 
 test('English toggle re-writes what is shown, and a phone screen', async () => {
   assert.match(await page.locator('.maplibregl-popup').textContent(), /楼栋|区县/);
   await page.click('#lang');
-  assert.equal(await page.locator('h1').textContent(), 'gridmap');
+  assert.equal(await page.locator('#panel h1').textContent(), 'gridmap');
   // The lists already on screen follow the language: stations, statistics, the popup's chain.
   const near = await page.locator('#nearest li').allTextContents();
   assert.ok(near.length > 0);
@@ -214,6 +254,7 @@ test('the app works behind a proxy that serves gridmap below a path prefix', asy
   try {
     await tab.setViewportSize({ width: 1200, height: 800 });
     await tab.goto(`${front}${prefix}/`);
+    await logIn(tab, 'e2e-admin');
     await tab.waitForFunction(() => window.gridmap && window.gridmap.loaded() && window.gridmap.areTilesLoaded(), null, { timeout: 30000 });
     assert.ok(seen.some((u) => u.startsWith(`${front}${prefix}/tiles/areas/`)), 'tiles come through the prefix');
     assert.ok(seen.some((u) => u.startsWith(`${front}${prefix}/fonts/`)), 'glyphs come through the prefix');
@@ -227,4 +268,52 @@ test('the app works behind a proxy that serves gridmap below a path prefix', asy
     await tab.close();
     proxy.close();
   }
+});
+
+test('names with markup are shown as text, never run', async () => {
+  await page.fill('#q', 'HH-XSS-1');
+  await page.click('#search-form button');
+  await page.waitForSelector('#results li[data-code="HH-XSS-1"]');
+  const item = await page.locator('#results li[data-code="HH-XSS-1"]').textContent();
+  assert.ok(item.includes(XSS_NAME) && item.includes(XSS_ADDRESS), `shown: ${item}`);
+  await page.locator('#results li[data-code="HH-XSS-1"]').click();
+  await page.waitForFunction(() => document.body.dataset.household === 'HH-XSS-1');
+  await page.waitForSelector('.maplibregl-popup');
+  assert.ok((await page.locator('.maplibregl-popup').textContent()).includes(XSS_NAME));
+  await sleep(500);
+  assert.equal(await page.evaluate(() => document.body.dataset.pwned), undefined, 'markup from the data ran');
+  assert.equal(await page.locator('#panel img, .maplibregl-popup img').count(), 0, 'markup from the data became elements');
+});
+
+test('a viewer is offered areas and stations only', async () => {
+  const tab = await browser.newPage();
+  const households = [];
+  tab.on('request', (r) => { if (r.url().includes('/tiles/households')) households.push(r.url()); });
+  try {
+    await tab.setViewportSize({ width: 1200, height: 800 });
+    await tab.goto(base + '/');
+    await logIn(tab, 'e2e-viewer');
+    await tab.waitForFunction(() => document.body.dataset.role === 'viewer');
+    await tab.waitForFunction(() => window.gridmap && window.gridmap.loaded() && window.gridmap.areTilesLoaded(), null, { timeout: 30000 });
+    assert.ok(await tab.locator('#household-section').isHidden());
+    assert.equal(await tab.locator('#toggles input[data-group="households_layer"]').count(), 0);
+    await tab.evaluate(() => window.gridmap.jumpTo({ center: [111.6388, 31.8699], zoom: 16 }));
+    await tab.waitForFunction(() => window.gridmap.loaded() && window.gridmap.areTilesLoaded(), null, { timeout: 30000 });
+    assert.deepEqual(households, [], 'a viewer\'s map asked for household tiles');
+    // What the server says to the same account.
+    const viewer = await tokenOf('e2e-viewer');
+    assert.equal((await apiGet('/api/v1/households?q=HH', viewer)).status, 403);
+    await tab.screenshot({ path: join(out, 'viewer.png') });
+  } finally {
+    await tab.close();
+  }
+});
+
+test('logging out ends the session', async () => {
+  const before = await page.evaluate(() => sessionStorage.getItem('gridmap-token'));
+  assert.ok(before);
+  await page.click('#logout');
+  await page.waitForSelector('#login-form');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('gridmap-token')), null);
+  assert.equal((await apiGet('/api/v1/auth/me', before)).status, 401, 'the old token still works');
 });

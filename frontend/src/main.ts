@@ -1,6 +1,7 @@
-// The gridmap web app: the served MapLibre style with layer toggles and a legend, the dispatcher
-// (locate + nearest stations), household search and area statistics. Every request goes to the
-// gridmap server that served this page; data is always written with textContent, never as HTML.
+// The gridmap web app: a login, then the served MapLibre style with layer toggles and a legend, the
+// dispatcher (locate + nearest stations), household search and area statistics. Every request goes
+// to the gridmap server that served this page with the session's bearer token (map tiles too, through
+// MapLibre's transformRequest); data is always written with textContent, never as HTML.
 import * as maplibregl from 'maplibre-gl';
 type GeoJSONSource = maplibregl.GeoJSONSource;
 type MapMouseEvent = maplibregl.MapMouseEvent;
@@ -37,6 +38,15 @@ const T: Record<string, [string, string]> = {
   m: ['米', 'm'],
   network: ['无法连接服务器', 'Cannot reach the server'],
   badCoord: ['请输入数字坐标（经度、纬度）', 'Enter a numeric longitude and latitude'],
+  username: ['用户名', 'User name'],
+  password: ['密码', 'Password'],
+  login: ['登录', 'Log in'],
+  logout: ['退出', 'Log out'],
+  admin: ['管理员', 'administrator'],
+  planner: ['规划员', 'planner'],
+  grid_leader: ['网格长', 'grid leader'],
+  dispatcher: ['调度员', 'dispatcher'],
+  viewer: ['访客', 'viewer'],
 };
 const KINDS: [string, string, string, string, string][] = [
   ['red_station', '#d32f2f', '驿', '红色驿站', 'Red station'],
@@ -62,21 +72,46 @@ function el(tag: string, text?: string, cls?: string): HTMLElement {
   return e;
 }
 
-// --- API -------------------------------------------------------------------------------------
+// --- session and API -------------------------------------------------------------------------
+// The bearer token lives in this tab's sessionStorage: gone when the tab closes, never in a cookie
+// another site could make the browser send.
+const TOKEN_KEY = 'gridmap-token';
+let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+interface Me { user: string; role: string; scope: string | null; sees_households: boolean }
+let me: Me | null = null;
+
 class ApiError extends Error {}
-async function api<R>(path: string): Promise<R> {
+async function api<R>(path: string, init: RequestInit = {}): Promise<R> {
   let res: Response;
   try {
-    res = await fetch(path);
+    res = await fetch(path, { ...init, headers: { ...(init.headers ?? {}), Authorization: `Bearer ${token}` } });
   } catch {
     throw new ApiError(t('network'));
   }
   const body = await res.json().catch(() => null);
+  if (res.status === 401 && me) {
+    // The session ended (expired, revoked or logged out elsewhere): back to the login.
+    signOut();
+  }
   if (!res.ok) {
     const msg = body?.error?.message ?? `HTTP ${res.status}`;
     throw new ApiError(msg);
   }
   return body as R;
+}
+function signOut() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  // A fresh page drops every answer shown and the map's cached tiles.
+  location.reload();
+}
+async function logIn(username: string, password: string) {
+  const res = await fetch('api/v1/auth/token', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
+  }).catch(() => null);
+  const body = await res?.json().catch(() => null);
+  if (!res?.ok) throw new ApiError(body?.error?.message ?? t('network'));
+  token = body.token;
+  sessionStorage.setItem(TOKEN_KEY, token);
 }
 function showError(e: unknown) {
   const box = $('error');
@@ -98,18 +133,32 @@ interface Household {
 // MapLibre looks for its worker next to the script that imports it; the bundle moves that script, so
 // point it at the worker file the build copied into assets/.
 maplibregl.setWorkerUrl(workerUrl);
-const map = new maplibregl.Map({
-  container: 'map',
+let map!: maplibregl.Map;
+const here = new URL('.', document.baseURI).href;
+async function startMap(account: Me) {
   // Relative, like every URL here, so the app also works below a proxy's path prefix.
-  style: new URL('style.json', document.baseURI).href,
-  center: [112.0, 32.0],
-  zoom: 8,
-  localIdeographFontFamily: false,
-});
-map.addControl(new maplibregl.NavigationControl(), 'top-right');
-(window as unknown as { gridmap: maplibregl.Map }).gridmap = map;
+  const style = (await (await fetch('style.json')).json()) as maplibregl.StyleSpecification;
+  if (!account.sees_households) {
+    // Not offered at all to roles that may not see residents' data (the server would refuse it).
+    delete style.sources.households;
+    style.layers = style.layers.filter((l) => !('source' in l) || l.source !== 'households');
+  }
+  map = new maplibregl.Map({
+    container: 'map',
+    style,
+    center: [112.0, 32.0],
+    zoom: 8,
+    localIdeographFontFamily: false,
+    // Tiles and TileJSON need the session's token; nothing is ever sent elsewhere.
+    transformRequest: (url) => (url.startsWith(here) ? { url, headers: { Authorization: `Bearer ${token}` } } : { url }),
+  });
+  map.addControl(new maplibregl.NavigationControl(), 'top-right');
+  (window as unknown as { gridmap: maplibregl.Map }).gridmap = map;
+  map.on('load', onMapLoad);
+  map.on('click', onMapClick);
+}
 
-const GROUPS = ['areas', 'red_yards', 'buildings', 'households_layer', 'stations'];
+let GROUPS = ['areas', 'red_yards', 'buildings', 'households_layer', 'stations'];
 function groupOf(layer: { id: string; source?: unknown }): string | null {
   if (layer.id.startsWith('red_yard')) return 'red_yards';
   switch (layer.source) {
@@ -122,6 +171,7 @@ function groupOf(layer: { id: string; source?: unknown }): string | null {
 }
 const visible: Record<string, boolean> = Object.fromEntries(GROUPS.map((g) => [g, true]));
 function applyVisibility() {
+  if (!map) return;
   for (const layer of map.getStyle().layers) {
     const g = groupOf(layer as { id: string; source?: unknown });
     if (g) map.setLayoutProperty(layer.id, 'visibility', visible[g] ? 'visible' : 'none');
@@ -129,7 +179,8 @@ function applyVisibility() {
 }
 
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
-map.on('load', () => {
+function onMapLoad() {
+  applyVisibility();
   map.addSource('links', { type: 'geojson', data: EMPTY });
   map.addSource('marks', { type: 'geojson', data: EMPTY });
   map.addLayer({ id: 'links', type: 'line', source: 'links',
@@ -140,7 +191,7 @@ map.on('load', () => {
   map.addLayer({ id: 'marks', type: 'circle', source: 'marks',
     paint: { 'circle-radius': 7, 'circle-color': '#ffeb3b', 'circle-stroke-color': '#000', 'circle-stroke-width': 2 } });
   document.body.dataset.mapLoaded = '1';
-});
+}
 
 function setOverlay(origin: [number, number] | null, targets: { at: [number, number]; color?: string }[]) {
   const links = map.getSource('links') as GeoJSONSource | undefined;
@@ -297,13 +348,13 @@ $('dispatch-form').addEventListener('submit', (ev) => {
   }
   void dispatch(lon, lat, ($('crs') as HTMLSelectElement).value);
 });
-map.on('click', (ev: MapMouseEvent) => {
+function onMapClick(ev: MapMouseEvent) {
   const { lng, lat } = ev.lngLat;
   ($('lon') as HTMLInputElement).value = lng.toFixed(6);
   ($('lat') as HTMLInputElement).value = lat.toFixed(6);
   ($('crs') as HTMLSelectElement).value = 'wgs84';
   void dispatch(Number(lng.toFixed(6)), Number(lat.toFixed(6)), 'wgs84');
-});
+}
 
 // --- households ------------------------------------------------------------------------------
 let popup: maplibregl.Popup | null = null;
@@ -364,8 +415,9 @@ $('search-form').addEventListener('submit', async (ev) => {
 });
 
 // --- area statistics -------------------------------------------------------------------------
-interface Stats { code: string; name: string; level: string; households: number; people?: number; party_members: number;
-  center_households: number; buildings: number; stations: Record<string, number> }
+// Household counts are null for roles that see public layers only.
+interface Stats { code: string; name: string; level: string; households: number | null; people?: number | null;
+  party_members: number | null; center_households: number | null; buildings: number; stations: Record<string, number> }
 let shownStats: Stats | null = null;
 function renderStats() {
   const s = shownStats;
@@ -373,10 +425,10 @@ function renderStats() {
   const box = $('stats');
   const level = LEVELS[s.level]?.[lang === 'zh' ? 0 : 1] ?? s.level;
   box.replaceChildren(el('strong', `${s.name}（${s.code}）`), el('div', level, 'hint'));
-  const rows: [string, number | undefined][] = [['hh', s.households], ['people', s.people], ['party', s.party_members],
+  const rows: [string, number | null | undefined][] = [['hh', s.households], ['people', s.people], ['party', s.party_members],
     ['centers', s.center_households], ['bld', s.buildings]];
   const ul = el('ul');
-  for (const [k, v] of rows) if (v !== undefined) ul.append(el('li', `${t(k)}：${v}`));
+  for (const [k, v] of rows) if (v !== undefined && v !== null) ul.append(el('li', `${t(k)}：${v}`));
   for (const [kind, n] of Object.entries(s.stations ?? {})) ul.append(el('li', `${kindName(kind)}：${n}`));
   box.append(ul);
 }
@@ -397,6 +449,58 @@ $('lang').addEventListener('click', () => {
   renderDispatch();
   renderResults();
   renderStats();
+  renderWho();
   if (popup?.isOpen() && shownHousehold) popup.setDOMContent(householdBox(shownHousehold));
 });
-renderStatic();
+
+// --- login -----------------------------------------------------------------------------------
+function renderWho() {
+  if (!me) return;
+  const scope = me.scope ? ` · ${me.scope}` : '';
+  $('who').textContent = `${me.user}（${t(me.role)}${scope}）`;
+}
+// Shows the app for the signed-in account: what its role cannot see is not offered.
+function enter(account: Me) {
+  me = account;
+  $('login').hidden = true;
+  $('app').hidden = false;
+  if (!account.sees_households) {
+    GROUPS = GROUPS.filter((g) => g !== 'households_layer');
+    visible.households_layer = false;
+    $('household-section').hidden = true;
+  }
+  renderStatic();
+  renderWho();
+  document.body.dataset.role = account.role;
+  void startMap(account).catch(showError);
+}
+$('login-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const box = $('login-error');
+  box.hidden = true;
+  try {
+    await logIn(($('username') as HTMLInputElement).value.trim(), ($('password') as HTMLInputElement).value);
+    enter(await api<Me>('api/v1/auth/me'));
+  } catch (e) {
+    box.textContent = e instanceof Error ? e.message : String(e);
+    box.hidden = false;
+  }
+});
+$('logout').addEventListener('click', async () => {
+  await api('api/v1/auth/token', { method: 'DELETE' }).catch(() => null);
+  signOut();
+});
+async function boot() {
+  renderStatic();
+  if (token) {
+    try {
+      enter(await api<Me>('api/v1/auth/me'));
+      return;
+    } catch {
+      sessionStorage.removeItem(TOKEN_KEY);
+    }
+  }
+  $('login').hidden = false;
+  ($('username') as HTMLInputElement).focus();
+}
+void boot();

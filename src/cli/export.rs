@@ -5,7 +5,8 @@ use std::io::Write;
 use anyhow::Context;
 
 use super::open_store;
-use crate::config::{ExportArgs, Format};
+use crate::access::{Action, AuditEntry};
+use crate::config::{ExportArgs, Format, cli_user};
 use crate::domain::Layer;
 use crate::export::{write_csv, write_geojson};
 use crate::index::Dataset;
@@ -19,7 +20,17 @@ pub async fn run(database: &str, args: ExportArgs) -> anyhow::Result<()> {
         Layer::Households => data.households = store.load_households().await?.into(),
         Layer::Stations => data.stations = store.load_stations().await?.into(),
     }
+    // The command line reads the store directly and so sees everything; what it took is recorded.
+    let entry = AuditEntry::anonymous(&cli_user(), Action::Export, args.layer.as_str()).detail(format!(
+        "{} features to {}",
+        crate::features::count(&data, args.layer),
+        args.output
+            .as_ref()
+            .map_or("standard output".into(), |p| p.display().to_string())
+    ));
+    let recorded = store.append_audit(&[entry]).await;
     store.close().await;
+    recorded.context("recording the export in the audit log")?;
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,

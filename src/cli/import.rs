@@ -6,7 +6,8 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::open_store;
-use crate::config::ImportArgs;
+use crate::access::{Action, AuditEntry};
+use crate::config::{ImportArgs, cli_user};
 use crate::domain::{Crs, Layer};
 use crate::import::{InputFile, parse_files};
 use crate::state::{AppState, Limits};
@@ -17,6 +18,19 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<()> {
         .await
         .context("loading the stored data")?;
     let result = import_files(&state, args.layer, args.crs.into(), &args.files, true).await;
+    if let Ok((_, summary)) = &result {
+        let files: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();
+        let entry = AuditEntry::anonymous(&cli_user(), Action::Import, args.layer.as_str()).detail(format!(
+            "{} new, {} updated, from {}",
+            summary.inserted,
+            summary.updated,
+            files.join(", ")
+        ));
+        store
+            .append_audit(&[entry])
+            .await
+            .context("recording the import in the audit log")?;
+    }
     store.close().await;
     let (features, summary) = result?;
     eprintln!(

@@ -1,17 +1,20 @@
 //! The subcommands, each a thin layer over the library.
 
+mod audit;
 mod bench;
 mod demo;
 mod export;
 mod import;
 mod serve;
+mod users;
 
 use anyhow::Context;
 
 use crate::config::{BenchCommand, Cli, Command, DemoCommand};
 use crate::store::{self, redact_url};
 
-pub use demo::load_demo;
+pub use demo::{DemoAccounts, demo_accounts, load_demo};
+pub use users::add as add_user;
 
 /// Runs one command line to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -24,6 +27,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Load { scale, source }) => {
             bench::run_load(&cli.database, scale.into(), &source).await
         }
+        Command::User(command) => users::run(&cli.database, command).await,
+        Command::Audit(args) => audit::run(&cli.database, args).await,
     }
 }
 

@@ -4,15 +4,33 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use std::path::Path;
+
+use super::demo::{demo_accounts, print_logins};
 use super::{load_demo, open_store};
+use crate::access::Rate;
 use crate::config::{DEFAULT_DATABASE, ServeArgs};
 use crate::state::{AppState, Limits};
 use crate::store::redact_url;
 
+/// Where the demo's generated logins are kept, beside the default store.
+pub const DEMO_LOGINS: &str = "data/demo-logins.txt";
+
 pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<()> {
+    if !(args.rate_limit.is_finite() && args.rate_limit >= 0.0) {
+        anyhow::bail!("--rate-limit must be a number of requests per second, 0 for none");
+    }
+    if !(args.token_hours.is_finite() && args.token_hours > 0.0 && args.token_hours <= 24.0 * 366.0) {
+        anyhow::bail!("--token-hours must be more than 0 and at most a year");
+    }
     let store = open_store(database).await?;
     let limits = Limits {
         max_batch_points: args.max_batch_points,
+        per_token: (args.rate_limit > 0.0).then_some(Rate {
+            per_second: args.rate_limit,
+            burst: 4.0 * args.rate_limit,
+        }),
+        token_lifetime: Duration::from_secs_f64(args.token_hours * 3600.0),
         ..Limits::default()
     };
     let state = AppState::load(store.clone(), limits)
@@ -28,6 +46,16 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<()> {
                 args.geodata.display()
             )
         })?;
+        let saved = Path::new(DEMO_LOGINS);
+        let accounts = demo_accounts(&*store, Some(saved)).await?;
+        print_logins(&accounts, Some(saved));
+    }
+    if store.users().await?.is_empty() {
+        tracing::warn!(
+            "no accounts yet: every data endpoint answers 401 until one is added with `gridmap user add NAME --role admin`"
+        );
+    } else if database == DEFAULT_DATABASE && Path::new(DEMO_LOGINS).is_file() {
+        tracing::info!("the demo accounts' passwords are in {DEMO_LOGINS}");
     }
     let index = state.index();
     tracing::info!(
@@ -46,9 +74,9 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", args.bind))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, crate::http::app(state))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    // The peer address goes into the audit log.
+    let app = crate::http::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     refresher.abort();
     store.close().await;
     Ok(())

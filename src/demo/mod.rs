@@ -41,6 +41,8 @@ use std::path::Path;
 
 use anyhow::Context;
 
+pub use areas::LIMIAO;
+
 /// The master seed of every random stream in the demo (襄阳市's code).
 pub const SEED: u64 = 420_600;
 

@@ -10,6 +10,12 @@ pub fn etag(generation: u64) -> String {
     format!("\"g{generation:x}\"")
 }
 
+/// The entity tag of what a caller whose view of residents' data is `view` (see
+/// [`crate::access::Grant::view_key`]) gets from the snapshot of `generation`.
+pub fn etag_for(generation: u64, view: &str) -> String {
+    format!("\"g{generation:x}-{view}\"")
+}
+
 /// Whether the client's `If-None-Match` already names `etag` (weak comparison, as RFC 9110 asks
 /// for `If-None-Match`; `*` matches anything).
 pub fn fresh(headers: &HeaderMap, etag: &str) -> bool {

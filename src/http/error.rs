@@ -4,11 +4,13 @@
 //! with a generic message: no SQL, paths or stack traces reach the client.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::ogc::OgcError;
+use crate::access::AccessError;
 use crate::domain::CoordError;
 use crate::glyphs::GlyphError;
 use crate::import::ImportError;
@@ -24,8 +26,16 @@ pub enum ApiError {
         message: String,
         details: Option<Value>,
     },
+    /// No usable credentials (401, with `WWW-Authenticate: Bearer`).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The role does not cover the request (403).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after_secs: u64 },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -53,7 +63,10 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
+            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
@@ -76,7 +89,34 @@ impl IntoResponse for ApiError {
         if let Self::BadRequest { details: Some(d), .. } = &self {
             error["details"] = d.clone();
         }
-        (status, Json(json!({ "error": error }))).into_response()
+        let mut response = (status, Json(json!({ "error": error }))).into_response();
+        let headers = response.headers_mut();
+        match &self {
+            Self::Unauthorized(_) => {
+                headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"gridmap\""));
+            }
+            Self::TooManyRequests { retry_after_secs, .. } => {
+                headers.insert(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<AccessError> for ApiError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::Unauthenticated(_) | AccessError::BadCredentials => Self::Unauthorized(e.to_string()),
+            AccessError::Forbidden(m) => Self::Forbidden(m),
+            AccessError::RateLimited { retry_after } => Self::TooManyRequests {
+                message: e.to_string(),
+                retry_after_secs: retry_after.as_secs_f64().ceil().max(1.0) as u64,
+            },
+            AccessError::AuditUnavailable => Self::Unavailable(e.to_string()),
+            AccessError::Store(s) => s.into(),
+            AccessError::Internal(m) => Self::Internal(m),
+        }
     }
 }
 

@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 
+use super::auth::Auth;
 use super::error::ApiError;
 use super::extract::{Json, Query};
 use super::params::{PointParams, crs};
@@ -18,6 +19,7 @@ use crate::state::AppState;
     responses((status = 200, body = LocateAnswer), (status = 400, description = "bad or swapped coordinates")))]
 pub async fn locate_one(
     State(state): State<AppState>,
+    auth: Auth,
     Query(params): Query<PointParams>,
 ) -> Result<Response, ApiError> {
     let p = params.parse()?;
@@ -27,7 +29,7 @@ pub async fn locate_one(
         lon: p.given.0,
         lat: p.given.1,
         crs: p.crs,
-        areas: AreaSummary::chain(&index, found.chain.iter()),
+        areas: AreaSummary::chain(&index, found.chain.iter(), auth.caller.grant(&index).leaders()),
         building: found.building.map(|b| BuildingSummary::new(index.buildings.get(b))),
     };
     respond::json(&answer)
@@ -38,6 +40,7 @@ pub async fn locate_one(
     responses((status = 200, body = BatchLocateAnswer), (status = 400), (status = 413, description = "too many points")))]
 pub async fn locate_batch(
     State(state): State<AppState>,
+    auth: Auth,
     Json(body): Json<BatchLocateRequest>,
 ) -> Result<Response, ApiError> {
     let limit = state.limits().max_batch_points;
@@ -62,12 +65,13 @@ pub async fn locate_batch(
         points.push(p);
     }
     let index = state.index();
+    let leaders = auth.caller.grant(&index).leaders();
     // Large batches are CPU work: keep it off the async workers.
     let body = tokio::task::spawn_blocking(move || {
         let results = points
             .iter()
             .map(|&p| BatchLocateItem {
-                areas: AreaSummary::chain(&index, index.areas.locate(p).iter()),
+                areas: AreaSummary::chain(&index, index.areas.locate(p).iter(), leaders),
             })
             .collect();
         serde_json::to_vec(&BatchLocateAnswer { results })

@@ -4,12 +4,14 @@
 //! the API's shape) → handler (one snapshot of the index for the whole request) → JSON.
 
 mod areas;
+pub(crate) mod auth;
 mod caching;
 mod error;
 mod extract;
 mod glyphs;
 mod health;
 mod households;
+mod import;
 mod locate;
 mod nearest;
 mod ogc;
@@ -21,13 +23,14 @@ mod tiles;
 mod views;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, OriginalUri};
-use axum::routing::get;
+use axum::http::HeaderValue;
+use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -42,7 +45,10 @@ pub const FRONTEND_DIST: &str = "frontend/dist";
 /// glyphs, and the web app.
 pub fn app(state: AppState) -> Router {
     let limits = state.limits();
-    let api = Router::new()
+    // Every route that returns data sits behind a bearer token; what each caller then sees of
+    // residents' data is decided by `access::Grant`.
+    let signed_in = || axum::middleware::from_fn_with_state(state.clone(), auth::require_caller);
+    let data = Router::new()
         .route("/locate", get(locate::locate_one).post(locate::locate_batch))
         .route("/nearest", get(nearest::nearest))
         .route("/households", get(households::search))
@@ -50,30 +56,37 @@ pub fn app(state: AppState) -> Router {
         .route("/areas/{code}", get(areas::detail))
         .route("/areas/{code}/children", get(areas::children))
         .route("/areas/{code}/stats", get(areas::stats))
+        .route("/import/{layer}", post(import::import))
+        .route("/auth/me", get(auth::me))
+        .route_layer(signed_in());
+    let api = Router::new()
+        .route("/auth/token", post(auth::login).delete(auth::logout))
         .route("/openapi.json", get(openapi::document))
+        .merge(data)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
-    Router::new()
+    let router = Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .nest("/tiles", tiles::router())
-        .nest("/ogc", ogc::router())
+        .nest("/tiles", tiles::router().route_layer(signed_in()))
+        .nest("/ogc", ogc::router().route_layer(signed_in()))
         // The nested root answers `/ogc` only; clients given `/ogc/` must not get the web app.
-        .route("/ogc/", get(ogc::landing::landing))
+        .route("/ogc/", get(ogc::landing::landing).route_layer(signed_in()))
         .route("/style.json", get(tiles::style))
         .nest("/fonts", glyphs::router())
         .fallback_service(web_app())
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(60),
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            limits.request_timeout,
         ))
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(ApiError::Internal("a handler panicked".into()))
         }))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    with_security_headers(router)
 }
 
 async fn not_found(OriginalUri(uri): OriginalUri) -> ApiError {
@@ -95,4 +108,20 @@ fn web_app() -> axum::routing::MethodRouter {
     } else {
         get(|| async { axum::response::Html(include_str!("landing.html")) })
     }
+}
+
+/// Headers that keep browsers from doing anything clever with gridmap's answers: no sniffing of
+/// types, no framing, no referrers leaking codes in URLs, and a content security policy under
+/// which the web app runs only its own scripts (MapLibre's workers start from `blob:` URLs).
+fn with_security_headers(router: Router) -> Router {
+    use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+    let csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
+               worker-src 'self' blob:; child-src blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+               base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    let header = |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
+    router
+        .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(X_FRAME_OPTIONS, "DENY"))
+        .layer(header(REFERRER_POLICY, "no-referrer"))
+        .layer(header(CONTENT_SECURITY_POLICY, csp))
 }

@@ -6,15 +6,18 @@
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderValue;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, VARY};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::caching::{etag, fresh, not_modified, with_validators};
+use super::auth::Auth;
+use super::caching::{etag, etag_for, fresh, not_modified, with_validators};
 use super::error::ApiError;
 use super::origin::public_base;
 use super::params::clip;
 use super::respond;
+use crate::access::{Action, Sight};
 use crate::state::AppState;
 use crate::tiles::{self, TileCoord, TileError, TileLayer};
 
@@ -55,6 +58,7 @@ fn layer(name: &str) -> Result<TileLayer, TileError> {
     ))]
 pub async fn tile(
     State(state): State<AppState>,
+    auth: Auth,
     Path((name, z, x, file)): Path<(String, String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -64,16 +68,69 @@ pub async fn tile(
         .ok_or_else(|| TileError::NotMvt(clip(&file)))?;
     let coord = TileCoord::parse(&z, &x, y)?;
     let index = state.index();
-    let tag = etag(index.generation());
+    let households = layer == TileLayer::Households;
+    let tag = if households {
+        let grant = auth.caller.grant(&index);
+        if !grant.sees_households() {
+            return Err(no_households());
+        }
+        // Callers who see households differently get different bytes, so different validators.
+        etag_for(index.generation(), &grant.view_key())
+    } else {
+        etag(index.generation())
+    };
     if fresh(&headers, &tag) {
-        return Ok(not_modified(&tag));
+        return Ok(private(not_modified(&tag), households));
     }
     let source = state.tiles().source(&index).await?;
-    let bytes = state
+    let caller = auth.caller.clone();
+    let (bytes, shown) = state
         .tiles()
-        .cut(move || tiles::render(&index, &source, layer, coord))
+        .cut(move || {
+            let grant = caller.grant(&index);
+            let shown = std::cell::RefCell::new(Vec::new());
+            let sight = |i: u32| {
+                let s = grant.household(i);
+                if s != Sight::Hidden {
+                    shown.borrow_mut().push(i);
+                }
+                s
+            };
+            let bytes = tiles::render(&index, &source, layer, coord, &sight);
+            let codes: Vec<String> = shown
+                .borrow()
+                .iter()
+                .map(|&i| index.households.get(i).code.to_string())
+                .collect();
+            bytes.map(|b| (b, codes))
+        })
         .await??;
-    Ok(with_validators(([(CONTENT_TYPE, MVT)], bytes).into_response(), &tag))
+    if households && !shown.is_empty() {
+        state.audit(
+            auth.entry(Action::ReadHouseholds, "households")
+                .codes(&shown)
+                .detail(format!("tile {coord}")),
+        )?;
+    }
+    Ok(private(
+        with_validators(([(CONTENT_TYPE, MVT)], bytes).into_response(), &tag),
+        households,
+    ))
+}
+
+/// Household tiles are for the caller alone: no shared cache may keep them, and a cache that
+/// keeps them privately must tell callers apart.
+fn private(mut response: Response, households: bool) -> Response {
+    if households {
+        let headers = response.headers_mut();
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+        headers.insert(VARY, HeaderValue::from_static("Authorization"));
+    }
+    response
+}
+
+fn no_households() -> ApiError {
+    ApiError::Forbidden("this account's role does not include residents' data".into())
 }
 
 /// The TileJSON 3.0.0 document of a layer, with absolute tile URLs at the host the request used.

@@ -1,9 +1,13 @@
 //! The JSON shapes of answers, borrowed from the index snapshot so large answers copy nothing.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::access::Sight;
 use crate::domain::{Area, Building, Crs, Household, Properties, Station};
+use crate::features;
 use crate::index::Index;
 
 /// An area as it appears in chains and lists.
@@ -15,25 +19,29 @@ pub struct AreaSummary<'a> {
     /// `county`, `township`, `community`, `grid` or `red_yard`.
     pub level: &'a str,
     pub name: &'a str,
-    pub leader_name: Option<&'a str>,
-    pub leader_phone: Option<&'a str>,
+    #[schema(value_type = Option<String>)]
+    pub leader_name: Option<Cow<'a, str>>,
+    #[schema(value_type = Option<String>)]
+    pub leader_phone: Option<Cow<'a, str>>,
 }
 
 impl<'a> AreaSummary<'a> {
-    pub fn new(a: &'a Area) -> Self {
+    /// The area, its leader shown as `leaders` says (see [`crate::access::Grant::leaders`]).
+    pub fn new(a: &'a Area, leaders: Sight) -> Self {
+        let (leader_name, leader_phone) = features::leader(a, leaders);
         Self {
             id: a.id.to_string(),
             code: a.code.as_str(),
             level: a.level.as_str(),
             name: &a.name,
-            leader_name: a.leader_name.as_deref(),
-            leader_phone: a.leader_phone.as_deref(),
+            leader_name,
+            leader_phone,
         }
     }
 
     /// The chain of areas (indices into the snapshot), top to bottom.
-    pub fn chain(index: &'a Index, areas: impl Iterator<Item = u32>) -> Vec<Self> {
-        areas.map(|i| Self::new(index.areas.get(i))).collect()
+    pub fn chain(index: &'a Index, areas: impl Iterator<Item = u32>, leaders: Sight) -> Vec<Self> {
+        areas.map(|i| Self::new(index.areas.get(i), leaders)).collect()
     }
 }
 
@@ -86,11 +94,15 @@ impl<'a> StationView<'a> {
     }
 }
 
+/// A household as the caller may see it: names, phones and identifiers masked (`masked: true`)
+/// for roles not entitled to them.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HouseholdView<'a> {
     pub code: &'a str,
-    pub head_name: Option<&'a str>,
-    pub phone: Option<&'a str>,
+    #[schema(value_type = Option<String>)]
+    pub head_name: Option<Cow<'a, str>>,
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Cow<'a, str>>,
     pub members: Option<i32>,
     pub address: Option<&'a str>,
     pub building_code: Option<&'a str>,
@@ -103,26 +115,31 @@ pub struct HouseholdView<'a> {
     pub lat: f64,
     /// Properties the import carried that have no column of their own.
     #[schema(value_type = Object)]
-    pub properties: &'a Properties,
+    pub properties: Cow<'a, Properties>,
+    /// Whether names, phones and identifiers are masked for this caller.
+    pub masked: bool,
 }
 
 impl<'a> HouseholdView<'a> {
-    pub fn new(h: &'a Household, crs: Crs) -> Self {
+    /// The household as a caller with `sight` sees it; `None` when hidden from them.
+    pub fn new(h: &'a Household, crs: Crs, sight: Sight) -> Option<Self> {
+        let f = features::household_facts(h, sight)?;
         let (lon, lat) = crs.from_wgs84(h.location);
-        Self {
-            code: h.code.as_str(),
-            head_name: h.head_name.as_deref(),
-            phone: h.phone.as_deref(),
-            members: h.members,
-            address: h.address.as_deref(),
-            building_code: h.building_code.as_ref().map(|c| c.as_str()),
-            party_member: h.party_member,
-            center_household: h.center_household,
-            center_code: h.center_code.as_ref().map(|c| c.as_str()),
+        Some(Self {
+            code: f.code,
+            head_name: f.head_name,
+            phone: f.phone,
+            members: f.members,
+            address: f.address,
+            building_code: f.building_code,
+            party_member: f.party_member,
+            center_household: f.center_household,
+            center_code: f.center_code,
             lon,
             lat,
-            properties: &h.properties,
-        }
+            properties: f.extra,
+            masked: f.masked,
+        })
     }
 }
 
@@ -233,11 +250,12 @@ pub struct AreaStatsAnswer<'a> {
     pub code: &'a str,
     pub name: &'a str,
     pub level: &'a str,
-    pub households: u64,
+    /// Household counts are `null` for roles that see public layers only.
+    pub households: Option<u64>,
     /// Sum of household members.
-    pub people: u64,
-    pub party_members: u64,
-    pub center_households: u64,
+    pub people: Option<u64>,
+    pub party_members: Option<u64>,
+    pub center_households: Option<u64>,
     pub buildings: u64,
     /// Stations by kind.
     pub stations: std::collections::BTreeMap<&'a str, u64>,

@@ -98,6 +98,11 @@ impl AreaIndex {
     }
 
     /// The area and its ancestors, top to bottom.
+    /// Whether area `outer` is `inner` or one of its ancestors.
+    pub fn holds(&self, outer: u32, inner: u32) -> bool {
+        self.ancestry(inner).contains(&outer)
+    }
+
     pub fn ancestry(&self, i: u32) -> Vec<u32> {
         let mut out = vec![i];
         let mut cur = i;

@@ -18,11 +18,13 @@ pub struct HouseholdIndex {
     points: PointGrid,
 }
 
-/// A household search. `q` matches a substring of the head's name, the address, the phone or the
-/// code; `within` restricts to an area (by level and index) and its sub-areas.
+/// A household search. `q` matches a substring of the address or the code, and of the head's name
+/// and the phone when `private_fields` allows (callers who see those masked must not be able to
+/// test a guess against them); `within` restricts to an area (by level and index) and its sub-areas.
 #[derive(Debug, Clone, Default)]
 pub struct Search<'a> {
     pub q: Option<&'a str>,
+    pub private_fields: bool,
     pub within: Option<(Level, u32)>,
     pub party_member: Option<bool>,
     pub center_household: Option<bool>,
@@ -122,9 +124,8 @@ impl HouseholdIndex {
                 (None, _) => true,
                 (Some(q), Some(qu)) => {
                     let has = |f: &Option<String>| f.as_deref().is_some_and(|f| f.contains(q));
-                    has(&h.head_name)
+                    (s.private_fields && (has(&h.head_name) || has(&h.phone)))
                         || has(&h.address)
-                        || has(&h.phone)
                         || h.code.as_str().contains(q)
                         || h.code.as_str().contains(qu.as_str())
                 }

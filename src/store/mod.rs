@@ -4,6 +4,7 @@
 //! transaction that also bumps the written layer's revision, so readers (the index refresher of a
 //! running server) can tell that something changed even when another process wrote it.
 
+mod accounts;
 mod error;
 mod geometry;
 mod postgres;
@@ -16,6 +17,7 @@ use async_trait::async_trait;
 
 use crate::domain::{Area, Building, Household, Layer, Station};
 
+pub use accounts::Accounts;
 pub use error::StoreError;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -85,7 +87,7 @@ fn layer_slot(layer: Layer) -> usize {
 /// happens before a batch reaches the store, the store only guarantees atomicity and constraints
 /// (unique codes, parent links, household → building and center-household links).
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Accounts + Send + Sync + 'static {
     /// `sqlite` or `postgres`, for logs and `/readyz`.
     fn backend(&self) -> &'static str;
 

@@ -34,7 +34,7 @@ type ChunkQuery<'a> = QueryAs<'a, Postgres, (i64,), PgArguments>;
 /// The store behind a `postgres://` URL. The database needs the PostGIS extension available; the
 /// first migration creates it, which takes a superuser unless a DBA already did.
 pub struct PostgresStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 impl PostgresStore {

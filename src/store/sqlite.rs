@@ -12,7 +12,7 @@ use super::{Batch, Revisions, Store, StoreError, UpsertSummary};
 use crate::domain::{Area, Building, Household, Layer, Station};
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 type Tx<'a> = Transaction<'a, Sqlite>;

@@ -14,11 +14,20 @@ use super::layers::{
 };
 use super::simplify::{TOLERANCE, orient, simplify_ring, thin_into};
 use super::source::{BuildingShape, Part, TileSource};
+use crate::access::Sight;
 use crate::domain::Level;
 use crate::index::Index;
 
 /// The MVT bytes of `layer` at `tile`. `source` must have been built from `index`.
-pub fn render(index: &Index, source: &TileSource, layer: TileLayer, tile: TileCoord) -> Result<Vec<u8>, TileError> {
+/// Cuts one tile. `households` says how much of each household (by index) the reader may see:
+/// hidden ones are left out, masked ones carry no name.
+pub fn render(
+    index: &Index,
+    source: &TileSource,
+    layer: TileLayer,
+    tile: TileCoord,
+    households: &dyn Fn(u32) -> Sight,
+) -> Result<Vec<u8>, TileError> {
     let search = tile.world_bounds(BUFFER);
     let mut out = LayerBuilder::new(layer.name());
     let mut labels = LayerBuilder::new(AREA_LABELS);
@@ -74,8 +83,9 @@ pub fn render(index: &Index, source: &TileSource, layer: TileLayer, tile: TileCo
             }
             TileLayer::Households => {
                 for (i, c) in source.households_in(search, tile.z()) {
-                    out.add(point(c, tile), &household_attributes(index.households.get(i)))
-                        .map_err(fail)?;
+                    if let Some(attributes) = household_attributes(index.households.get(i), households(i)) {
+                        out.add(point(c, tile), &attributes).map_err(fail)?;
+                    }
                 }
             }
             TileLayer::Stations => {
@@ -242,11 +252,17 @@ mod tests {
         let index = detailed_county();
         let source = TileSource::build(&index);
         // At z6 the county is ~50 tile units across per 0.3°: a few dozen vertices draw it.
-        let low = render(&index, &source, TileLayer::Areas, tile_of(6, 112.0, 32.0)).unwrap();
+        let low = render(&index, &source, TileLayer::Areas, tile_of(6, 112.0, 32.0), &|_| {
+            Sight::Full
+        })
+        .unwrap();
         let n_low = vertices(&low);
         assert!((8..200).contains(&n_low), "z6: {n_low} vertices");
         // At z10 (a ~0.35° tile) the whole edge is ~1,400 units long: more detail, still far from 20,000.
-        let mid = render(&index, &source, TileLayer::Areas, tile_of(10, 112.0, 32.3)).unwrap();
+        let mid = render(&index, &source, TileLayer::Areas, tile_of(10, 112.0, 32.3), &|_| {
+            Sight::Full
+        })
+        .unwrap();
         let n_mid = vertices(&mid);
         assert!(n_mid > n_low && n_mid < 2_000, "z10: {n_mid} vertices");
     }
@@ -262,9 +278,15 @@ mod tests {
             ..Default::default()
         });
         let source = TileSource::build(&index);
-        let in_hole = render(&index, &source, TileLayer::Areas, tile_of(14, 112.0, 32.0)).unwrap();
+        let in_hole = render(&index, &source, TileLayer::Areas, tile_of(14, 112.0, 32.0), &|_| {
+            Sight::Full
+        })
+        .unwrap();
         assert_eq!(vertices(&in_hole), 0, "the hole is not the county's");
-        let in_ring = render(&index, &source, TileLayer::Areas, tile_of(14, 111.6, 32.0)).unwrap();
+        let in_ring = render(&index, &source, TileLayer::Areas, tile_of(14, 111.6, 32.0), &|_| {
+            Sight::Full
+        })
+        .unwrap();
         assert_eq!(
             vertices(&in_ring),
             4,
@@ -276,7 +298,10 @@ mod tests {
     fn a_tile_inside_a_polygon_is_the_buffered_square() {
         let index = detailed_county();
         let source = TileSource::build(&index);
-        let bytes = render(&index, &source, TileLayer::Areas, tile_of(14, 112.0, 32.0)).unwrap();
+        let bytes = render(&index, &source, TileLayer::Areas, tile_of(14, 112.0, 32.0), &|_| {
+            Sight::Full
+        })
+        .unwrap();
         assert_eq!(vertices(&bytes), 4, "the county covers the whole tile");
     }
 }

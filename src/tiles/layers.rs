@@ -19,6 +19,7 @@
 //! in one place (households in particular: names of residents, which come from
 //! [`crate::features::household_facts`], shared with GeoJSON).
 
+use crate::access::Sight;
 use crate::domain::{Area, Building, Household, Level, Station};
 use crate::features::household_facts;
 
@@ -153,17 +154,18 @@ pub fn building_attributes(b: &Building) -> Attributes<'_> {
     out
 }
 
-/// What a household tile feature tells: a few of [`household_facts`], the one place that decides
-/// what gridmap tells about residents (narrow it there, and tiles and GeoJSON follow).
-pub fn household_attributes(h: &Household) -> Attributes<'_> {
-    let f = household_facts(h);
+/// What a household tile feature tells a reader with `sight`: a few of [`household_facts`], the one
+/// place that decides what gridmap tells about residents. Masked readers get no name at all (a
+/// masked name on a map dot tells nothing); `None` when the household is hidden from the reader.
+pub fn household_attributes(h: &Household, sight: Sight) -> Option<Attributes<'_>> {
+    let f = household_facts(h, sight)?;
     let mut out = vec![("code", Value::Str(f.code))];
-    if let Some(n) = f.head_name {
+    if let (Some(n), false) = (&h.head_name, f.masked) {
         out.push(("head_name", Value::Str(n)));
     }
     out.push(("party_member", Value::Bool(f.party_member)));
     out.push(("center_household", Value::Bool(f.center_household)));
-    out
+    Some(out)
 }
 
 pub fn station_attributes(s: &Station) -> Attributes<'_> {

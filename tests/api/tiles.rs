@@ -69,7 +69,13 @@ async fn tile_layers(app: &TestApp, layer: &str, z: u8, (x, y): (u32, u32)) -> H
         String::from_utf8_lossy(&bytes)
     );
     assert_eq!(headers["content-type"], "application/vnd.mapbox-vector-tile");
-    assert_eq!(headers["cache-control"], "no-cache");
+    // Residents' data is for the caller alone: no shared cache may keep it.
+    let cache = if layer == "households" {
+        "private, no-cache"
+    } else {
+        "no-cache"
+    };
+    assert_eq!(headers["cache-control"], cache);
     assert!(headers.contains_key("etag"));
     let mut out = HashMap::new();
     if bytes.is_empty() {

@@ -135,3 +135,78 @@ async fn csv_is_refused_for_polygon_layers_and_missing_files_are_named() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/file.geojson"));
 }
+
+/// `gridmap` with `stdin` as standard input.
+fn gridmap_with_input(database: &str, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gridmap"))
+        .arg("--database")
+        .arg(database)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .env("USER", "tester")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("running gridmap");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn failure(out: Output) -> String {
+    assert!(!out.status.success(), "gridmap should have failed");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn accounts_are_managed_and_every_change_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    for (backend, db) in databases(&dir).await {
+        let file = write(dir.path(), &format!("areas-{backend}.geojson"), &areas(None));
+        ok(gridmap_with_input(&db, &["import", "--layer", "areas", &file], ""));
+        let add = |name: &str, role: &str, scope: Option<&str>, password: &str| {
+            let mut args = vec!["user", "add", name, "--role", role];
+            if let Some(s) = scope {
+                args.extend(["--scope", s]);
+            }
+            gridmap_with_input(&db, &args, &format!("{password}\n"))
+        };
+        ok(add("wang", "grid_leader", Some("420001"), "long enough password"));
+        ok(add("li", "dispatcher", None, "another password"));
+        // Refused: a taken name, a scope that is no area, a short password, no password, a bad name.
+        assert!(failure(add("wang", "viewer", None, "long enough password")).contains("already a user named wang"));
+        assert!(
+            failure(add("zhao", "planner", Some("999999"), "long enough password"))
+                .contains("no area with code 999999")
+        );
+        assert!(failure(add("zhao", "planner", None, "short")).contains("at least 8"));
+        assert!(failure(add("zhao", "planner", None, "")).contains("no password"));
+        assert!(failure(add("<b>", "planner", None, "long enough password")).contains("user name"));
+        let list = ok(gridmap_with_input(&db, &["user", "list"], ""));
+        assert!(
+            list.contains("wang") && list.contains("grid_leader") && list.contains("420001"),
+            "{backend}: {list}"
+        );
+        assert!(list.contains("li") && list.contains("(everywhere)"));
+        assert!(!list.contains("zhao"), "{backend}: a refused account was stored");
+        ok(gridmap_with_input(&db, &["user", "revoke", "li"], ""));
+        ok(gridmap_with_input(&db, &["user", "remove", "li"], ""));
+        assert!(failure(gridmap_with_input(&db, &["user", "remove", "li"], "")).contains("no user named li"));
+
+        // The audit log names who did what from the command line, newest first.
+        let log = ok(gridmap_with_input(&db, &["audit", "--json"], ""));
+        let entries: Vec<Value> = log.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(
+            actions,
+            ["user_removed", "tokens_revoked", "user_added", "user_added", "import"],
+            "{backend}: {log}"
+        );
+        assert!(entries.iter().all(|e| e["user"] == "cli:tester"));
+        let only = ok(gridmap_with_input(&db, &["audit", "--action", "import"], ""));
+        assert_eq!(only.lines().count(), 1, "{backend}: {only}");
+        assert!(only.contains("areas") && only.contains("cli:tester"));
+        assert!(failure(gridmap_with_input(&db, &["audit", "--since", "yesterday"], "")).contains("RFC 3339"));
+    }
+}

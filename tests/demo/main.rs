@@ -9,6 +9,7 @@ use std::path::Path;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use geo::{Distance, Geodesic, InteriorPoint, Point};
+use gridmap::access::Role;
 use gridmap::domain::Level;
 use gridmap::state::{AppState, Limits};
 use http_body_util::BodyExt;
@@ -17,14 +18,34 @@ use tower::ServiceExt;
 
 const LIMIAO: &str = "420624103";
 
-async fn get(router: &axum::Router, uri: &str) -> Value {
-    let response = router
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
+/// The router with the demo's dispatcher signed in.
+struct Dispatcher {
+    router: axum::Router,
+    token: String,
+}
+
+async fn get(client: &Dispatcher, uri: &str) -> Value {
+    let req = Request::get(uri)
+        .header("authorization", format!("Bearer {}", client.token))
+        .body(Body::empty())
         .unwrap();
+    let response = client.router.clone().oneshot(req).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{uri}");
     serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap()
+}
+
+/// Signs in the demo's dispatcher account (made when the demo loads into an empty store).
+async fn dispatcher(state: &AppState) -> Dispatcher {
+    let store = state.store();
+    let accounts = gridmap::cli::demo_accounts(&**store, None).await.unwrap();
+    let token = match accounts.iter().find(|a| a.1 == Role::Dispatcher) {
+        Some((name, _, _, password)) => state.sessions().login(&**store, name, password).await.unwrap().token,
+        None => panic!("the demo has no dispatcher account: {accounts:?}"),
+    };
+    Dispatcher {
+        router: gridmap::http::app(state.clone()),
+        token,
+    }
 }
 
 async fn demo_states() -> Vec<(&'static str, AppState, tempfile::TempDir)> {
@@ -47,15 +68,19 @@ async fn demo_states() -> Vec<(&'static str, AppState, tempfile::TempDir)> {
 #[tokio::test]
 async fn the_demo_answers_what_a_dispatcher_in_limiao_asks() {
     for (backend, state, _dir) in demo_states().await {
-        every_red_house_yard_of_limiao_is_found_with_its_whole_chain(backend, &state).await;
-        nearest_stations_in_limiao_come_sorted_by_true_distance(backend, &state).await;
-        households_lie_in_grids_and_the_real_enclave_is_a_hole(backend, &state).await;
+        let router = dispatcher(&state).await;
+        every_red_house_yard_of_limiao_is_found_with_its_whole_chain(backend, &state, &router).await;
+        nearest_stations_in_limiao_come_sorted_by_true_distance(backend, &state, &router).await;
+        households_lie_in_grids_and_the_real_enclave_is_a_hole(backend, &state, &router).await;
     }
 }
 
-async fn every_red_house_yard_of_limiao_is_found_with_its_whole_chain(backend: &str, state: &AppState) {
+async fn every_red_house_yard_of_limiao_is_found_with_its_whole_chain(
+    backend: &str,
+    state: &AppState,
+    router: &Dispatcher,
+) {
     let index = state.index();
-    let router = gridmap::http::app(state.clone());
     let yards: Vec<_> = index
         .areas
         .all()
@@ -65,7 +90,7 @@ async fn every_red_house_yard_of_limiao_is_found_with_its_whole_chain(backend: &
     assert_eq!(yards.len(), 138, "{backend}: 李庙镇 has 138 red house-yards");
     for yard in yards {
         let p = yard.geometry.interior_point().expect("a point inside");
-        let body = get(&router, &format!("/api/v1/locate?lon={}&lat={}", p.x(), p.y())).await;
+        let body = get(router, &format!("/api/v1/locate?lon={}&lat={}", p.x(), p.y())).await;
         let chain: Vec<&str> = body["areas"]
             .as_array()
             .unwrap()
@@ -83,9 +108,8 @@ async fn every_red_house_yard_of_limiao_is_found_with_its_whole_chain(backend: &
     }
 }
 
-async fn nearest_stations_in_limiao_come_sorted_by_true_distance(backend: &str, state: &AppState) {
+async fn nearest_stations_in_limiao_come_sorted_by_true_distance(backend: &str, state: &AppState, router: &Dispatcher) {
     let index = state.index();
-    let router = gridmap::http::app(state.clone());
     let town = index.areas.get(
         index
             .areas
@@ -95,7 +119,7 @@ async fn nearest_stations_in_limiao_come_sorted_by_true_distance(backend: &str, 
     let p = town.geometry.interior_point().unwrap();
     for kind in ["red_station", "governance_center", "talk_room", "police_room"] {
         let body = get(
-            &router,
+            router,
             &format!("/api/v1/nearest?lon={}&lat={}&kind={kind}&k=10", p.x(), p.y()),
         )
         .await;
@@ -115,7 +139,7 @@ async fn nearest_stations_in_limiao_come_sorted_by_true_distance(backend: &str, 
     }
 }
 
-async fn households_lie_in_grids_and_the_real_enclave_is_a_hole(backend: &str, state: &AppState) {
+async fn households_lie_in_grids_and_the_real_enclave_is_a_hole(backend: &str, state: &AppState, router: &Dispatcher) {
     let index = state.index();
     assert!(index.households.len() > 10_000, "{backend}");
     for i in 0..index.households.len() as u32 {
@@ -126,11 +150,10 @@ async fn households_lie_in_grids_and_the_real_enclave_is_a_hole(backend: &str, s
             index.households.get(i).code
         );
     }
-    let router = gridmap::http::app(state.clone());
     // The ~13 km² enclave of 房县 between 谷城县 and 保康县 belongs to neither.
-    let body = get(&router, "/api/v1/locate?lon=111.10&lat=32.03").await;
+    let body = get(router, "/api/v1/locate?lon=111.10&lat=32.03").await;
     assert_eq!(body["areas"], serde_json::json!([]), "{backend}");
-    let stats = get(&router, &format!("/api/v1/areas/{LIMIAO}/stats")).await;
+    let stats = get(router, &format!("/api/v1/areas/{LIMIAO}/stats")).await;
     assert!(stats["households"].as_u64().unwrap() > 5_000);
     assert!(stats["center_households"].as_u64().unwrap() > 100);
 }

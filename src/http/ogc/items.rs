@@ -13,9 +13,11 @@ use super::links::{Links, link};
 use super::params::{ItemsParams, ItemsQuery};
 use super::select::select;
 use super::{GEOJSON, JSON};
+use crate::access::{Action, Grant, Sight};
 use crate::domain::{Code, Layer};
 use crate::features;
 use crate::http::ApiError;
+use crate::http::auth::Auth;
 use crate::http::extract::Query;
 use crate::http::respond;
 use crate::index::{Dataset, Index};
@@ -32,6 +34,7 @@ use crate::state::AppState;
     ))]
 pub async fn items(
     State(state): State<AppState>,
+    auth: Auth,
     Path(id): Path<String>,
     Query(params): Query<ItemsParams>,
     OriginalUri(uri): OriginalUri,
@@ -41,19 +44,49 @@ pub async fn items(
     let query = params.parse()?;
     let links = Links::from_request(&headers, &uri)?;
     let index = state.index();
+    refuse_households(&auth, &index, collection)?;
     let source = state.tiles().source(&index).await?;
-    let doc = tokio::task::spawn_blocking(move || {
+    let caller = auth.caller.clone();
+    let (doc, shown) = tokio::task::spawn_blocking(move || {
         let data = index.dataset();
-        let matches = select(&data, &source, collection, query.bbox);
+        let grant = caller.grant(&index);
+        let mut matches = select(&data, &source, collection, query.bbox);
+        if collection.layer() == Layer::Households && !grant.sees_every_household() {
+            // Hidden households are not in the collection for this caller: not in the page, not
+            // in numberMatched.
+            matches.retain(|i| grant.household(i) != Sight::Hidden);
+        }
         let page = matches.page(query.offset, query.limit);
         let features: Vec<Value> = page
             .iter()
-            .map(|&i| feature(&data, collection.layer(), i as usize))
+            .filter_map(|&i| {
+                feature(
+                    &data,
+                    collection.layer(),
+                    i as usize,
+                    sight(&grant, collection.layer(), i),
+                )
+            })
             .collect();
-        page_document(&links, collection, query, matches.len(), features)
+        let shown: Vec<String> = if collection.layer() == Layer::Households {
+            features
+                .iter()
+                .filter_map(|f| f["id"].as_str().map(str::to_owned))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        (page_document(&links, collection, query, matches.len(), features), shown)
     })
     .await
     .map_err(|e| ApiError::Internal(format!("selecting features of {id}: {e}")))?;
+    if collection.layer() == Layer::Households {
+        state.audit(
+            auth.entry(Action::ReadHouseholds, "households")
+                .codes(&shown)
+                .detail(uri.to_string()),
+        )?;
+    }
     respond::typed(&doc, GEOJSON)
 }
 
@@ -69,6 +102,7 @@ pub async fn items(
     ))]
 pub async fn item(
     State(state): State<AppState>,
+    auth: Auth,
     Path((id, feature_id)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
@@ -76,11 +110,27 @@ pub async fn item(
     let collection = Collection::parse(&id)?;
     let links = Links::from_request(&headers, &uri)?;
     let index = state.index();
-    let i = find(&index, collection, &feature_id).ok_or_else(|| OgcError::UnknownFeature {
+    refuse_households(&auth, &index, collection)?;
+    let grant = auth.caller.grant(&index);
+    // A household hidden from the caller is answered as one that does not exist.
+    let unknown = || OgcError::UnknownFeature {
         collection: collection.id(),
         id: crate::http::params::clip(&feature_id),
-    })?;
-    let mut doc = feature(&index.dataset(), collection.layer(), i);
+    };
+    let i = find(&index, collection, &feature_id).ok_or_else(unknown)?;
+    let mut doc = feature(
+        &index.dataset(),
+        collection.layer(),
+        i,
+        sight(&grant, collection.layer(), i as u32),
+    )
+    .ok_or_else(unknown)?;
+    if collection.layer() == Layer::Households {
+        state.audit(
+            auth.entry(Action::ReadHouseholds, "households")
+                .codes([feature_id.as_str()]),
+        )?;
+    }
     let here = links.url(&format!("/collections/{}", collection.id()));
     let code = doc["id"].as_str().unwrap_or_default().to_owned();
     doc["links"] = json!([
@@ -103,15 +153,35 @@ fn find(index: &Index, collection: Collection, id: &str) -> Option<usize> {
     in_level.then_some(i as usize)
 }
 
-/// Feature `i` of `layer` as GeoJSON, its code as the `id`.
-fn feature(data: &Dataset, layer: Layer, i: usize) -> Value {
-    let (properties, geometry) = features::feature(data, layer, i);
-    json!({
+/// Feature `i` of `layer` as GeoJSON, its code as the `id`; `None` when `sight` hides it.
+fn feature(data: &Dataset, layer: Layer, i: usize, sight: Sight) -> Option<Value> {
+    let (properties, geometry) = features::feature(data, layer, i, sight)?;
+    Some(json!({
         "type": "Feature",
         "id": features::code(data, layer, i),
         "geometry": geojson::Geometry::new(geometry),
         "properties": properties,
-    })
+    }))
+}
+
+/// How much of the personal data in feature `i` of `layer` the caller sees: households by the
+/// grant, area leaders by role, the rest carries none.
+fn sight(grant: &Grant, layer: Layer, i: u32) -> Sight {
+    match layer {
+        Layer::Households => grant.household(i),
+        Layer::Areas => grant.leaders(),
+        Layer::Buildings | Layer::Stations => Sight::Full,
+    }
+}
+
+/// Viewers are told 403 for the households collection (that it exists is no secret).
+fn refuse_households(auth: &Auth, index: &Index, collection: Collection) -> Result<(), ApiError> {
+    if collection.layer() == Layer::Households && !auth.caller.grant(index).sees_households() {
+        return Err(ApiError::Forbidden(
+            "this account's role does not include residents' data".into(),
+        ));
+    }
+    Ok(())
 }
 
 fn page_document(

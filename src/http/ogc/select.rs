@@ -26,6 +26,15 @@ impl Matches {
         }
     }
 
+    /// Keeps the matches `keep` accepts.
+    pub fn retain(&mut self, keep: impl Fn(u32) -> bool) {
+        let kept: Vec<u32> = match self {
+            Self::All(n) => (0..*n as u32).filter(|&i| keep(i)).collect(),
+            Self::Some(v) => v.iter().copied().filter(|&i| keep(i)).collect(),
+        };
+        *self = Self::Some(kept);
+    }
+
     /// At most `limit` matches from the `offset`-th on.
     pub fn page(&self, offset: usize, limit: usize) -> Vec<u32> {
         let end = offset.saturating_add(limit).min(self.len());
