@@ -31,7 +31,6 @@ use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -77,16 +76,29 @@ pub fn app(state: AppState) -> Router {
         .nest("/fonts", glyphs::router())
         .fallback_service(web_app())
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            limits.request_timeout,
-        ))
+        .layer(axum::middleware::from_fn_with_state(limits.request_timeout, time_limit))
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(ApiError::Internal("a handler panicked".into()))
         }))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     with_security_headers(router)
+}
+
+/// Stops a request that runs past `limit` with a 503 in the API's error shape (tower-http's timeout
+/// answers with an empty body).
+async fn time_limit(
+    axum::extract::State(limit): axum::extract::State<std::time::Duration>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => axum::response::IntoResponse::into_response(ApiError::Timeout(format!(
+            "the request took longer than {} s and was stopped",
+            limit.as_secs()
+        ))),
+    }
 }
 
 async fn not_found(OriginalUri(uri): OriginalUri) -> ApiError {

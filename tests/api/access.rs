@@ -534,3 +534,19 @@ async fn tile_codes(app: &TestApp, token: &str, z: u8, lon: f64, lat: f64) -> Ve
     out.sort();
     out
 }
+
+#[tokio::test]
+async fn a_request_past_the_time_limit_is_stopped_with_a_clear_503() {
+    let limits = gridmap::state::Limits {
+        // Anything that waits at all (a password check runs on another thread) overruns this.
+        request_timeout: std::time::Duration::from_nanos(1),
+        ..test_limits()
+    };
+    for app in apps_with(limits).await {
+        let (status, _, body) = app.anonymous(login_request("nobody", "a test password")).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{}: {body}", app.backend);
+        let (code, message) = error_of(&body);
+        assert_eq!(code, "timeout");
+        assert!(message.contains("took longer"), "{message}");
+    }
+}
