@@ -1,7 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use axum::Json;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -9,9 +10,17 @@ use utoipa::OpenApi;
         title = "gridmap",
         description = "Grid governance maps: which grid is this point in, what is the nearest station. \
                        Coordinates are WGS 84 longitude/latitude unless `crs` says gcj02 or bd09; distances are \
-                       geodesic metres on the WGS 84 ellipsoid. Errors are `{\"error\": {\"code\", \"message\"}}`."
+                       geodesic metres on the WGS 84 ellipsoid. Errors are `{\"error\": {\"code\", \"message\"}}`. \
+                       Every data route needs `Authorization: Bearer TOKEN` from `POST /api/v1/auth/token`; what a \
+                       token's role sees of households is masked or limited to its scope."
     ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
     paths(
+        super::auth::login,
+        super::auth::logout,
+        super::auth::me,
+        super::import::import,
         super::locate::locate_one,
         super::locate::locate_batch,
         super::nearest::nearest,
@@ -35,6 +44,19 @@ use utoipa::OpenApi;
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer token scheme every data route uses.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// `GET /api/v1/openapi.json`.
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {

@@ -75,6 +75,9 @@ async fn health_readiness_and_openapi() {
             "/api/v1/areas/{code}",
             "/api/v1/areas/{code}/children",
             "/api/v1/areas/{code}/stats",
+            "/api/v1/auth/token",
+            "/api/v1/auth/me",
+            "/api/v1/import/{layer}",
             "/healthz",
             "/readyz",
         ] {
@@ -84,5 +87,7 @@ async fn health_readiness_and_openapi() {
             );
         }
         assert!(doc["paths"]["/api/v1/locate"].get("post").is_some());
+        assert!(doc["paths"]["/api/v1/auth/token"].get("delete").is_some());
+        assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     }
 }
