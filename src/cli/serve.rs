@@ -37,6 +37,7 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("loading the stored data")?;
     let empty = state.index().areas.is_empty() && store.revisions().await?.0.iter().all(|&r| r == 0);
+    let mut printed_logins = false;
     if empty && database == DEFAULT_DATABASE && !args.no_demo {
         tracing::info!(geodata = %args.geodata.display(), "the store is empty: loading the demo data");
         load_demo(&state, &args.geodata).await.with_context(|| {
@@ -49,12 +50,13 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<()> {
         let saved = Path::new(DEMO_LOGINS);
         let accounts = demo_accounts(&*store, Some(saved)).await?;
         print_logins(&accounts, Some(saved));
+        printed_logins = !accounts.is_empty();
     }
     if store.users().await?.is_empty() {
         tracing::warn!(
             "no accounts yet: every data endpoint answers 401 until one is added with `gridmap user add NAME --role admin`"
         );
-    } else if database == DEFAULT_DATABASE && Path::new(DEMO_LOGINS).is_file() {
+    } else if !printed_logins && database == DEFAULT_DATABASE && Path::new(DEMO_LOGINS).is_file() {
         tracing::info!("the demo accounts' passwords are in {DEMO_LOGINS}");
     }
     let index = state.index();
