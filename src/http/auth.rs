@@ -133,7 +133,10 @@ pub async fn login(
 ) -> Result<Response, ApiError> {
     let from = remote(&headers, peer_addr);
     let name = super::params::clip(&body.username);
-    state.check_login_rate(format!("{}|{name}", from.as_deref().unwrap_or("-")))?;
+    // Keyed by the peer's address, not by what X-Forwarded-For claims (a client could vary that to
+    // escape the limit), and by the name, so guessing one account's password stays slow.
+    let peer_ip = peer_addr.map_or_else(|| "-".to_owned(), |p| p.ip().to_string());
+    state.check_login_rate(format!("{peer_ip}|{name}"))?;
     match state
         .sessions()
         .login(&**state.store(), &body.username, &body.password)
