@@ -485,14 +485,17 @@ async fn tokens_and_logins_are_rate_limited() {
         // Another token has its own allowance.
         let other = app.token_for("calm", Role::Dispatcher, None).await;
         assert_eq!(app.get_as(&other, "/api/v1/auth/me").await.0, StatusCode::OK);
-        // Logins: two tries, then 429 even with the right password.
-        for _ in 0..2 {
-            assert_eq!(
-                app.anonymous(login_request("calm", "wrong password")).await.0,
-                StatusCode::UNAUTHORIZED
-            );
+        // Logins: two tries, then 429 even with the right password, and claiming to come from
+        // elsewhere through X-Forwarded-For does not reset the count.
+        for i in 0..2 {
+            let mut req = login_request("calm", "wrong password");
+            req.headers_mut()
+                .insert("x-forwarded-for", format!("10.0.0.{i}").parse().unwrap());
+            assert_eq!(app.anonymous(req).await.0, StatusCode::UNAUTHORIZED);
         }
-        let (status, _, body) = app.anonymous(login_request("calm", "a test password")).await;
+        let mut req = login_request("calm", "a test password");
+        req.headers_mut().insert("x-forwarded-for", "10.0.0.9".parse().unwrap());
+        let (status, _, body) = app.anonymous(req).await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     }
 }
