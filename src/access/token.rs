@@ -6,7 +6,8 @@
 //! checked against the store again once it is older than the recheck interval ([`RECHECK`] by
 //! default), which is how a revocation made by
 //! another process (`gridmap user revoke`) reaches a running server. While the store cannot be
-//! reached, cached sessions go on working (reads are served from memory too); new logins wait.
+//! reached (or does not answer within half a second), cached sessions go on working, rechecked
+//! again only an interval later (reads are served from memory too); new logins wait.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -20,6 +21,10 @@ use crate::store::Store;
 
 /// How long a cached session is trusted before the store is asked again, by default.
 pub const RECHECK: Duration = Duration::from_secs(5);
+
+/// How long a request whose cached session is due for its recheck waits for the store's answer
+/// before it is served on the cached session. A reachable store answers in milliseconds.
+const RECHECK_WAIT: Duration = Duration::from_millis(500);
 
 /// What the store keeps of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -160,7 +165,17 @@ impl Sessions {
                 return Ok(caller.clone());
             }
         }
-        match store.token(&hash).await {
+        let lookup = store.token(&hash);
+        let found = match &cached {
+            // A session the store confirmed lately is not held up by a store that does not answer
+            // (while the database is down, the pool waits out its whole acquire timeout).
+            Some((caller, _, _)) => match tokio::time::timeout(RECHECK_WAIT, lookup).await {
+                Ok(found) => found,
+                Err(_) => return Ok(self.keep_open(&hash, caller)),
+            },
+            None => lookup.await,
+        };
+        match found {
             Ok(Some(t)) if !t.revoked && t.expires_at > now => {
                 let caller = Arc::new(Caller {
                     user: t.user.name.as_str().into(),
@@ -189,7 +204,7 @@ impl Sessions {
             }
             // The store is away: a session it confirmed lately stays open.
             Err(e) if e.is_unavailable() => match cached {
-                Some((caller, _, _)) => Ok(caller),
+                Some((caller, _, _)) => Ok(self.keep_open(&hash, &caller)),
                 None => Err(e.into()),
             },
             Err(e) => Err(e.into()),
@@ -210,6 +225,15 @@ impl Sessions {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .retain(|_, c| &*c.caller.user != user);
+    }
+
+    /// Keeps a cached session open while the store cannot be asked, and asks again only after
+    /// another recheck interval: until then every request of the token would wait for the store.
+    fn keep_open(&self, hash: &TokenHash, caller: &Arc<Caller>) -> Arc<Caller> {
+        if let Some(c) = self.cache.write().unwrap_or_else(|e| e.into_inner()).get_mut(hash) {
+            c.checked = Instant::now();
+        }
+        caller.clone()
     }
 
     fn forget(&self, hash: &TokenHash) {

@@ -59,10 +59,16 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         match self {
             Self::Connect { .. } => true,
-            Self::Query { source, .. } => matches!(
-                source,
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_)
-            ),
+            Self::Query { source, .. } => match source {
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => true,
+                // PostgreSQL shutting down under a running statement (57P01–57P03: admin or crash
+                // shutdown, cannot connect now) or a broken connection (class 08): the server is
+                // going away, not refusing the statement.
+                sqlx::Error::Database(db) => db
+                    .code()
+                    .is_some_and(|c| matches!(c.as_ref(), "57P01" | "57P02" | "57P03") || c.starts_with("08")),
+                _ => false,
+            },
             _ => false,
         }
     }

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
@@ -26,6 +27,16 @@ use crate::domain::{Area, Building, Code, Household, Station};
 /// one statement's arrays stay a few megabytes.
 const CHUNK: usize = 5_000;
 
+/// Longest a statement waits for a connection. sqlx keeps retrying a refused connection until then,
+/// so this is also how soon a request that needs the database fails while it is down: its default
+/// (30 s) would hold every write, login and `/readyz` that long. Ten connections for short statements
+/// are never all busy for seconds.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long [`PostgresStore::open`] waits for a database that refuses connections (sqlx's default
+/// acquire timeout, which used to be this wait).
+const STARTUP_WAIT: Duration = Duration::from_secs(30);
+
 type Tx<'a> = Transaction<'a, Postgres>;
 
 /// One chunk's statement with its arrays bound; it answers how many of its rows were new.
@@ -38,16 +49,26 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
-    /// Connects to `postgres://…` with a connection pool and migrates the schema.
+    /// Connects to `postgres://…` with a connection pool and migrates the schema. A database that
+    /// refuses connections is waited for up to [`STARTUP_WAIT`] (it may be starting beside us).
     pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let connect_error = |source| StoreError::Connect {
+            url: super::redact_url(url),
+            source,
+        };
         let pool = PgPoolOptions::new()
             .max_connections(10)
-            .connect(url)
-            .await
-            .map_err(|source| StoreError::Connect {
-                url: super::redact_url(url),
-                source,
-            })?;
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_lazy(url)
+            .map_err(connect_error)?;
+        let deadline = Instant::now() + STARTUP_WAIT;
+        loop {
+            match pool.acquire().await {
+                Ok(_) => break,
+                Err(sqlx::Error::PoolTimedOut) if Instant::now() < deadline => continue,
+                Err(source) => return Err(connect_error(source)),
+            }
+        }
         sqlx::migrate!("./migrations/postgres")
             .run(&pool)
             .await

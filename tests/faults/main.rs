@@ -24,6 +24,9 @@
 //! the write and leaves the before-state proves that a transaction was cut and rolled back; each
 //! backend must show at least one. Every later run must reach its own write (a lock left behind would
 //! stall it) and the last one must complete.
+//!
+//! [`store_down`] stops PostGIS under a running server and brings it back: reads go on from memory,
+//! writes fail cleanly, and everything works again without a restart.
 
 #![cfg(target_os = "linux")]
 
@@ -31,6 +34,7 @@
 mod support;
 
 mod data;
+mod store_down;
 mod watch;
 
 use std::fs::File;
