@@ -198,6 +198,11 @@ impl AppState {
     /// Checks and writes a parsed import in one transaction, then refreshes the index. Nothing is
     /// written when any reference does not resolve or the store refuses the batch.
     pub async fn import(&self, parsed: Parsed) -> Result<UpsertSummary, ImportError> {
+        // An empty file (the export of an empty layer) changes nothing, so it writes nothing: a new
+        // revision would make every process rebuild its index and every cached tile look stale.
+        if parsed.batch.is_empty() {
+            return Ok(UpsertSummary::default());
+        }
         let mut built_from = self.inner.write.lock().await;
         check_references(&parsed, &self.index())?;
         let summary = self.inner.store.upsert(&parsed.batch).await?;

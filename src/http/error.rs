@@ -156,6 +156,10 @@ impl From<ImportError> for ApiError {
                 .to_string(),
                 details: Some(json!({ "problems": problems, "total": total })),
             },
+            // A CSV that cannot be read is not a GeoJSON problem; the code says which reader refused it.
+            ImportError::Malformed { ref file, .. } if file.to_ascii_lowercase().ends_with(".csv") => {
+                Self::bad("invalid_csv", e.to_string())
+            }
             e @ ImportError::Malformed { .. } => Self::bad("invalid_geojson", e.to_string()),
             ImportError::Io { .. } => Self::Internal(e.to_string()),
         }

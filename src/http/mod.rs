@@ -19,6 +19,7 @@ mod openapi;
 mod origin;
 mod params;
 mod respond;
+mod shape;
 mod tiles;
 mod views;
 
@@ -76,6 +77,10 @@ pub fn app(state: AppState) -> Router {
         .nest("/fonts", glyphs::router())
         .fallback_service(web_app())
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            limits.max_body_bytes,
+            shape::in_error_shape,
+        ))
         .layer(axum::middleware::from_fn_with_state(limits.request_timeout, time_limit))
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(ApiError::Internal("a handler panicked".into()))

@@ -150,14 +150,23 @@ fn self_intersection(ring: &LineString<f64>) -> Option<Point<f64>> {
         let env = rstar::AABB::from_corners([a.start.x, a.start.y], [a.end.x, a.end.y]);
         for hit in tree.locate_in_envelope_intersecting(&env) {
             let j = hit.data;
-            // Each pair once; neighbours (including last–first, which close the ring) share a vertex.
-            if j <= i || j == i + 1 || (i == 0 && j == n - 1) {
+            // Each pair once; neighbours (including last–first, which close the ring) share a vertex,
+            // which is no crossing, but neighbours running back along each other (a spike, or a ring
+            // folded flat with no area) overlap along a stretch, which is.
+            if j <= i {
                 continue;
             }
+            let neighbours = j == i + 1 || (i == 0 && j == n - 1);
             match line_intersection(*a, lines[j]) {
-                Some(LineIntersection::SinglePoint { intersection, .. }) => return Some(intersection.into()),
-                Some(LineIntersection::Collinear { intersection }) => return Some(intersection.start.into()),
-                None => {}
+                Some(LineIntersection::SinglePoint { intersection, .. }) if !neighbours => {
+                    return Some(intersection.into());
+                }
+                Some(LineIntersection::Collinear { intersection })
+                    if !neighbours || intersection.start != intersection.end =>
+                {
+                    return Some(intersection.start.into());
+                }
+                _ => {}
             }
         }
     }

@@ -114,7 +114,9 @@ fn read_geojson(file: &InputFile) -> Result<Vec<Item>, ImportError> {
         file: file.name.clone(),
         reason,
     };
-    let collection: Collection = serde_json::from_slice(&file.bytes).map_err(|e| {
+    // A UTF-8 byte order mark (Windows editors write one) is not JSON; RFC 8259 lets parsers skip it.
+    let bytes = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
+    let collection: Collection = serde_json::from_slice(bytes).map_err(|e| {
         malformed(format!(
             "not valid GeoJSON: {e} (a FeatureCollection object is expected)"
         ))
@@ -138,7 +140,7 @@ fn read_geojson(file: &InputFile) -> Result<Vec<Item>, ImportError> {
             .map(Item::GeoJson)
             .collect()),
         "Feature" => {
-            let raw = RawValue::from_string(String::from_utf8_lossy(&file.bytes).into_owned())
+            let raw = RawValue::from_string(String::from_utf8_lossy(bytes).into_owned())
                 .map_err(|e| malformed(e.to_string()))?;
             Ok(vec![Item::GeoJson(raw)])
         }

@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod areas;
+mod corpus;
 mod errors;
 mod fixture;
 mod households;
