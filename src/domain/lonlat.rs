@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::short_number;
+
 /// Longitude/latitude in decimal degrees. Which datum (WGS 84, GCJ-02, BD-09) the pair is in is
 /// tracked by the caller through [`crate::domain::Crs`]; inside gridmap every stored `LonLat` is WGS 84.
 ///
@@ -16,15 +18,17 @@ pub struct LonLat {
 /// Why a coordinate pair was refused. The messages are written for the person who sent it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CoordError {
-    #[error("coordinates must be finite numbers, got lon={lon}, lat={lat}")]
+    #[error("coordinates must be finite numbers, got lon={}, lat={}", short_number(*.lon), short_number(*.lat))]
     NotFinite { lon: f64, lat: f64 },
     #[error(
-        "lon={lon}, lat={lat} looks swapped: latitude must lie in -90..90 and {lon},{lat} reads as a point in China when turned around; send longitude first"
+        "lon={lon}, lat={lat} looks swapped: latitude must lie in -90..90 and {lon},{lat} reads as a point in China when turned around; send longitude first",
+        lon = short_number(*.lon),
+        lat = short_number(*.lat)
     )]
     Swapped { lon: f64, lat: f64 },
-    #[error("latitude {lat} is out of range -90..90")]
+    #[error("latitude {} is out of range -90..90", short_number(*.lat))]
     LatOutOfRange { lat: f64 },
-    #[error("longitude {lon} is out of range -180..180")]
+    #[error("longitude {} is out of range -180..180", short_number(*.lon))]
     LonOutOfRange { lon: f64 },
 }
 
@@ -112,6 +116,19 @@ mod tests {
             LonLat::new(0.0, f64::INFINITY),
             Err(CoordError::NotFinite { .. })
         ));
+    }
+
+    #[test]
+    fn extreme_values_are_quoted_briefly() {
+        // `Display` would write 1e300 as 301 digits.
+        assert_eq!(
+            LonLat::new(1e300, 0.0).unwrap_err().to_string(),
+            "longitude 1e300 is out of range -180..180"
+        );
+        assert_eq!(
+            LonLat::new(0.0, -91.0).unwrap_err().to_string(),
+            "latitude -91 is out of range -90..90"
+        );
     }
 
     #[test]

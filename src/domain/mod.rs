@@ -8,6 +8,7 @@ mod layer;
 mod level;
 mod lonlat;
 mod records;
+mod text;
 
 pub use code::{Code, CodeError};
 pub use crs::Crs;
@@ -16,3 +17,11 @@ pub use layer::Layer;
 pub use level::Level;
 pub use lonlat::{CoordError, LonLat};
 pub use records::{Area, Building, Household, Properties, Station};
+pub use text::{ShortNumber, clip, short_number};
+#[cfg(test)]
+pub(crate) use text::{assert_brief, query_text};
+
+/// The case count of every property test (`GRIDMAP_FUZZ_CASES`), one helper shared with `tests/fuzz`.
+#[cfg(test)]
+#[path = "../../tests/fuzz/cases.rs"]
+pub(crate) mod fuzz_cases;

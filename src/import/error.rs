@@ -64,6 +64,21 @@ fn describe(problems: &[FeatureProblem], total: usize) -> String {
     s
 }
 
+/// A reason cut to a readable length. gridmap's own messages quote values clipped already; this
+/// catches what parsers say, which can quote a whole offending string ("invalid type: string …").
+/// The end is kept too, since it says where ("at line 1 column 90").
+pub fn brief(reason: String) -> String {
+    const HEAD: usize = 200;
+    const TAIL: usize = 80;
+    let n = reason.chars().count();
+    if n <= HEAD + TAIL + 20 {
+        return reason;
+    }
+    let head: String = reason.chars().take(HEAD).collect();
+    let tail: String = reason.chars().skip(n - TAIL).collect();
+    format!("{head} … {tail}")
+}
+
 /// Collects feature problems, keeping the first [`MAX_LISTED`] and counting all.
 #[derive(Debug, Default)]
 pub struct Problems {
@@ -79,7 +94,7 @@ impl Problems {
                 file: file.to_owned(),
                 index,
                 code: code.map(str::to_owned),
-                reason: reason.into(),
+                reason: brief(reason.into()),
             });
         }
     }

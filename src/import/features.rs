@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::geometry;
 use super::props::Props;
-use crate::domain::{Area, Building, Crs, Household, Level, LonLat, Station, StationKind};
+use crate::domain::{Area, Building, Crs, Household, Level, LonLat, Station, StationKind, clip};
 
 /// Where a feature's geometry came from: a GeoJSON geometry (any CRS), or the `lon,lat` columns of a
 /// CSV row (already converted to WGS 84).
@@ -39,7 +39,10 @@ pub fn area(mut p: Props, src: &Source<'_>) -> Result<Area, String> {
     let code = p.required_code("code")?;
     let level_text = p.required_string("level")?;
     let level = Level::parse(&level_text).ok_or_else(|| {
-        format!("property 'level' must be one of county, township, community, grid, red_yard; got {level_text:?}")
+        format!(
+            "property 'level' must be one of county, township, community, grid, red_yard; got {:?}",
+            clip(&level_text)
+        )
     })?;
     let parent_code = p.code("parent_code")?;
     match (level, &parent_code) {
@@ -111,8 +114,9 @@ pub fn station(mut p: Props, src: &Source<'_>) -> Result<Station, String> {
         && !TIERS.contains(&t.as_str())
     {
         return Err(format!(
-            "property 'tier' must be one of {}; got {t:?}",
-            TIERS.join(", ")
+            "property 'tier' must be one of {}; got {:?}",
+            TIERS.join(", "),
+            clip(t)
         ));
     }
     Ok(Station {

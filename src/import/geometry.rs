@@ -1,12 +1,14 @@
 //! GeoJSON geometry to checked WGS 84 geometry: positions in range and not swapped, converted from
-//! GCJ-02/BD-09 where the file is in those, rings closed, polygons valid (no self-intersection),
-//! exterior rings counter-clockwise and holes clockwise (RFC 7946), whatever the file's winding.
+//! GCJ-02/BD-09 where the file is in those, rings closed, polygons valid (no self-intersection, every
+//! ring enclosing an area), exterior rings counter-clockwise and holes clockwise (RFC 7946), whatever
+//! the file's winding. A position repeated in place (as digitising tools leave behind) is legal and
+//! dropped: it adds nothing, and a zero-length edge only trips up later geometry code.
 
 use geo::orient::{Direction, Orient};
 use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon, Validation};
 use geojson::{GeometryValue, Position};
 
-use crate::domain::{Crs, LonLat};
+use crate::domain::{Crs, LonLat, short_number};
 
 /// A point geometry, as a WGS 84 position.
 pub fn point(value: &GeometryValue, crs: Crs) -> Result<LonLat, String> {
@@ -114,8 +116,27 @@ fn polygon(rings: &[Vec<Position>], crs: Crs, part: Option<usize>) -> Result<Pol
         if first[..2] != last[..2] {
             return Err(format!(
                 "{ring_name} is not closed: it starts at {},{} and ends at {},{}",
-                first[0], first[1], last[0], last[1]
+                short_number(first[0]),
+                short_number(first[1]),
+                short_number(last[0]),
+                short_number(last[1])
             ));
+        }
+        let mut coords = coords;
+        coords.dedup();
+        if coords.len() < 4 {
+            return Err(format!(
+                "{ring_name} has {} distinct position(s); a ring needs at least 3",
+                // Closed, so the last repeats the first (unless all are one).
+                (coords.len() - 1).max(1)
+            ));
+        }
+        // As written and as converted: a line drawn in GCJ-02 bends a little on its way to WGS 84,
+        // into a sliver nobody meant.
+        let mut given: Vec<Coord<f64>> = ring.iter().map(|p| Coord { x: p[0], y: p[1] }).collect();
+        given.dedup();
+        if on_one_line(&coords) || on_one_line(&given) {
+            return Err(format!("{ring_name} encloses no area: its positions lie on one line"));
         }
         let ls = LineString::new(coords);
         if let Some(at) = self_intersection(&ls) {
@@ -129,6 +150,15 @@ fn polygon(rings: &[Vec<Position>], crs: Crs, part: Option<usize>) -> Result<Pol
     }
     let exterior = out.remove(0);
     Ok(Polygon::new(exterior, out))
+}
+
+/// Whether every position of a ring lies on the line through its first two (distinct) positions,
+/// decided exactly: such a ring passes the pairwise edge test (all its edges are neighbours when it
+/// has three) yet encloses nothing and has no winding.
+fn on_one_line(ring: &[Coord<f64>]) -> bool {
+    let c = |p: &Coord<f64>| robust::Coord { x: p.x, y: p.y };
+    let (a, b) = (c(&ring[0]), c(&ring[1]));
+    ring[2..].iter().all(|p| robust::orient2d(a, b, c(p)) == 0.0)
 }
 
 /// Where a ring crosses or touches itself (other than consecutive edges meeting), if it does.
@@ -170,8 +200,8 @@ fn self_intersection(ring: &LineString<f64>) -> Option<Point<f64>> {
             }
         }
     }
-    // Zero-length edges (repeated points) slip through the pairwise test; geo's validation catches
-    // the remaining degenerate cases.
+    // Rings reach here without repeated positions and with an area; geo's validation is the last
+    // word on any degenerate case the pairwise test cannot see.
     let poly = Polygon::new(ring.clone(), vec![]);
     if poly.is_valid() {
         None

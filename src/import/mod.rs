@@ -20,7 +20,7 @@ pub use error::{FeatureProblem, ImportError, Problems};
 pub use features::TIERS;
 pub use references::check_references;
 
-use crate::domain::{Crs, Layer, Properties};
+use crate::domain::{Crs, Layer, Properties, clip};
 use crate::store::Batch;
 use features::Source;
 use props::Props;
@@ -50,6 +50,8 @@ pub fn parse_files(
     let mut records = Records::new(layer);
     let mut origins = Vec::new();
     let mut seen: HashMap<String, (String, usize)> = HashMap::new();
+    // Features read, good or bad: what progress reports (not records kept, which stall on bad ones).
+    let mut read = 0;
     for file in files {
         let features = if file.name.to_ascii_lowercase().ends_with(".csv") {
             read_csv(layer, crs, file, &mut problems)?
@@ -57,7 +59,8 @@ pub fn parse_files(
             read_geojson(file)?
         };
         for (index, item) in features.into_iter().enumerate() {
-            progress(origins.len() + 1);
+            read += 1;
+            progress(read);
             let (props, result) = match item {
                 Item::GeoJson(raw) => parse_feature(layer, crs, &raw),
                 Item::Csv(props, point) => {
@@ -112,10 +115,11 @@ const WGS84_NAMES: [&str; 5] = ["CRS84", "EPSG:4326", "EPSG::4326", "EPSG:4490",
 fn read_geojson(file: &InputFile) -> Result<Vec<Item>, ImportError> {
     let malformed = |reason: String| ImportError::Malformed {
         file: file.name.clone(),
-        reason,
+        reason: error::brief(reason),
     };
-    // A UTF-8 byte order mark (Windows editors write one) is not JSON; RFC 8259 lets parsers skip it.
-    let bytes = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
+    // A byte order mark is not JSON, but Windows tools write one; RFC 8259 lets readers skip it (and
+    // the CSV reader does).
+    let bytes = file.bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&file.bytes);
     let collection: Collection = serde_json::from_slice(bytes).map_err(|e| {
         malformed(format!(
             "not valid GeoJSON: {e} (a FeatureCollection object is expected)"
@@ -128,7 +132,8 @@ fn read_geojson(file: &InputFile) -> Result<Vec<Item>, ImportError> {
             .unwrap_or_default();
         if !WGS84_NAMES.iter().any(|w| name.ends_with(w)) {
             return Err(malformed(format!(
-                "the file declares crs {crs}; gridmap reads WGS 84 longitude/latitude (RFC 7946), or GCJ-02/BD-09 with --crs"
+                "the file declares crs {}; gridmap reads WGS 84 longitude/latitude (RFC 7946), or GCJ-02/BD-09 with --crs",
+                clip(&crs.to_string())
             )));
         }
     }
@@ -145,7 +150,8 @@ fn read_geojson(file: &InputFile) -> Result<Vec<Item>, ImportError> {
             Ok(vec![Item::GeoJson(raw)])
         }
         other => Err(malformed(format!(
-            "expected a FeatureCollection, found a {other:?} object"
+            "expected a FeatureCollection, found a {:?} object",
+            clip(other)
         ))),
     }
 }
@@ -154,7 +160,7 @@ fn read_geojson(file: &InputFile) -> Result<Vec<Item>, ImportError> {
 fn parse_feature(layer: Layer, crs: Crs, raw: &RawValue) -> (Option<String>, Result<Record, String>) {
     let feature: geojson::Feature = match serde_json::from_str(raw.get()) {
         Ok(f) => f,
-        Err(e) => return (None, Err(format!("not a GeoJSON Feature: {e}"))),
+        Err(e) => return (code_of_broken(raw), Err(format!("not a GeoJSON Feature: {e}"))),
     };
     let mut map = feature.properties.unwrap_or_default();
     // A feature `id` stands in for a missing `code`.
@@ -175,10 +181,27 @@ fn parse_feature(layer: Layer, crs: Crs, raw: &RawValue) -> (Option<String>, Res
     (code, build(layer, props, &source))
 }
 
+/// The code of a feature too broken to read (a bad number or deep nesting somewhere), so the message
+/// can still name it: only `properties.code` and `id` are read, everything else is skipped unparsed.
+fn code_of_broken(raw: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Bare {
+        properties: Option<BareProperties>,
+        id: Option<serde_json::Value>,
+    }
+    #[derive(Deserialize)]
+    struct BareProperties {
+        code: Option<serde_json::Value>,
+    }
+    let bare: Bare = serde_json::from_str(raw.get()).ok()?;
+    let code = bare.properties.and_then(|p| p.code).or(bare.id)?;
+    Props::new(Properties::from_iter([("code".to_owned(), code)])).peek_code()
+}
+
 fn read_csv(layer: Layer, crs: Crs, file: &InputFile, problems: &mut Problems) -> Result<Vec<Item>, ImportError> {
     let malformed = |reason: String| ImportError::Malformed {
         file: file.name.clone(),
-        reason,
+        reason: error::brief(reason),
     };
     if !layer.is_point_layer() && layer != Layer::Buildings {
         return Err(malformed(format!(
@@ -213,7 +236,7 @@ fn read_csv(layer: Layer, crs: Crs, file: &InputFile, problems: &mut Problems) -
         let number = |col: usize, name: &str| {
             row[col]
                 .parse::<f64>()
-                .map_err(|_| format!("column '{name}' must be a number, got {:?}", &row[col]))
+                .map_err(|_| format!("column '{name}' must be a number, got {:?}", clip(&row[col])))
         };
         match number(lon_col, "lon").and_then(|lon| Ok((lon, number(lat_col, "lat")?))) {
             Err(reason) => problems.push(&file.name, index, code.as_deref(), reason),
@@ -247,6 +270,7 @@ impl Record {
 
 /// One feature of `layer` to a record.
 fn build(layer: Layer, props: Props, src: &Source<'_>) -> Result<Record, String> {
+    props.refuse_nul()?;
     Ok(match layer {
         Layer::Areas => Record::Area(features::area(props, src)?),
         Layer::Buildings => Record::Building(features::building(props, src)?),

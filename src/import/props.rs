@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::domain::{Code, Properties};
+use crate::domain::{Code, Properties, clip};
 
 /// A feature's properties being consumed. Values from CSV arrive as strings, so every accessor also
 /// accepts the string form of its type.
@@ -17,6 +17,27 @@ impl Props {
     /// The properties not taken, with nulls dropped.
     pub fn rest(self) -> Properties {
         self.0.into_iter().filter(|(_, v)| !v.is_null()).collect()
+    }
+
+    /// Refuses U+0000 anywhere in the properties, naming the property. PostgreSQL's text and jsonb
+    /// cannot hold it while SQLite can, so without this one file would import into one store and
+    /// fail in the other, with a message that names no feature.
+    pub fn refuse_nul(&self) -> Result<(), String> {
+        fn has_nul(v: &Value) -> bool {
+            match v {
+                Value::String(s) => s.contains('\0'),
+                Value::Array(items) => items.iter().any(has_nul),
+                Value::Object(m) => m.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+                _ => false,
+            }
+        }
+        match self.0.iter().find(|(k, v)| k.contains('\0') || has_nul(v)) {
+            Some((key, _)) => Err(format!(
+                "property {:?} contains a NUL character (U+0000), which gridmap cannot store",
+                clip(key)
+            )),
+            None => Ok(()),
+        }
     }
 
     /// The raw `code` value as text, for naming the feature in messages before it is checked.
@@ -69,7 +90,7 @@ impl Props {
             Some(Value::String(s)) => s
                 .trim()
                 .parse::<i64>()
-                .map_err(|_| format!("property '{key}' must be a whole number, got {s:?}"))?,
+                .map_err(|_| format!("property '{key}' must be a whole number, got {:?}", clip(&s)))?,
             Some(other) => return Err(format!("property '{key}' must be a whole number, got {}", kind(&other))),
         };
         if n < min as i64 || n > max as i64 {
@@ -88,7 +109,7 @@ impl Props {
             Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" | "是" => Ok(true),
                 "false" | "0" | "no" | "否" => Ok(false),
-                _ => Err(format!("property '{key}' must be true or false, got {s:?}")),
+                _ => Err(format!("property '{key}' must be true or false, got {:?}", clip(&s))),
             },
             Some(other) => Err(format!("property '{key}' must be true or false, got {}", kind(&other))),
         }

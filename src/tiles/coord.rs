@@ -234,4 +234,76 @@ mod tests {
         let b = t.world_bounds(BUFFER);
         assert!(b.min().x < w.x && w.x < b.max().x && b.min().y < w.y && w.y < b.max().y);
     }
+
+    /// Property tests: tile paths from any text, and the tile containing any point.
+    mod fuzz {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::domain::fuzz_cases::fuzz_config;
+        use crate::domain::{assert_brief, query_text};
+
+        /// A coordinate near the edge of its zoom's range, or any at all.
+        fn axis() -> impl Strategy<Value = u64> {
+            prop_oneof![
+                0u64..5,
+                (1u64..=23).prop_map(|z| (1u64 << z) - 1),
+                (1u64..=23).prop_map(|z| 1u64 << z),
+                any::<u64>()
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(fuzz_config(1024))]
+
+            /// `z/x/y` is a tile exactly when z ≤ 22 and x, y < 2^z; a tile prints as it was given.
+            #[test]
+            fn tiles_exist_exactly_inside_their_zoom(z in prop_oneof![0u64..=24, any::<u64>()], x in axis(), y in axis()) {
+                let valid = z <= u64::from(MAX_ZOOM) && x < (1u64 << z) && y < (1u64 << z);
+                match TileCoord::parse(&z.to_string(), &x.to_string(), &y.to_string()) {
+                    Ok(t) => {
+                        prop_assert!(valid);
+                        prop_assert_eq!((u64::from(t.z()), u64::from(t.x()), u64::from(t.y())), (z, x, y));
+                        prop_assert_eq!(t.to_string(), format!("{z}/{x}/{y}"));
+                    }
+                    Err(e) => {
+                        prop_assert!(!valid, "{z}/{x}/{y}: {e}");
+                        prop_assert!(matches!(e, TileError::Zoom { .. } | TileError::OutOfRange { .. }), "{e}");
+                    }
+                }
+            }
+
+            /// Any path segments: an answer, never a panic; what is accepted is plain digits and a
+            /// real tile; messages stay short whatever was sent.
+            #[test]
+            fn tile_paths_from_any_text(z in prop_oneof![query_text(), "[0-9]{1,3}"], x in prop_oneof![query_text(), "[0-9]{1,8}"], y in prop_oneof![query_text(), "[0-9]{1,8}"]) {
+                match TileCoord::parse(&z, &x, &y) {
+                    Ok(t) => {
+                        for s in [&z, &x, &y] {
+                            prop_assert!(s.trim_start_matches('+').chars().all(|c| c.is_ascii_digit()), "accepted {s:?}");
+                        }
+                        prop_assert!(TileCoord::new(u64::from(t.z()), u64::from(t.x()), u64::from(t.y())).is_ok());
+                    }
+                    Err(e) => assert_brief(&e.to_string(), &[&z, &x, &y]),
+                }
+            }
+
+            /// The tile containing a point exists and holds it (half-open: a point on an edge
+            /// belongs to the tile east or south of it), for every zoom, even for wild input.
+            #[test]
+            fn the_containing_tile_holds_the_point(lon in prop_oneof![-180.0f64..=180.0, any::<f64>()], lat in prop_oneof![-MAX_LAT..=MAX_LAT, any::<f64>()], z in any::<u8>()) {
+                let t = TileCoord::containing(lon, lat, z);
+                prop_assert_eq!(t.z(), z.min(MAX_ZOOM));
+                prop_assert!(TileCoord::new(u64::from(t.z()), u64::from(t.x()), u64::from(t.y())).is_ok());
+                if (-180.0..180.0).contains(&lon) && (-MAX_LAT..MAX_LAT).contains(&lat) {
+                    let w = to_world(lon, lat);
+                    let b = t.world_bounds(0.0);
+                    // World units are fractions of a power of two, so the tile's edges are exact;
+                    // the point's own projection is the only rounding.
+                    prop_assert!(b.min().x <= w.x && w.x < b.max().x, "{w:?} outside {b:?}");
+                    prop_assert!(b.min().y <= w.y && w.y < b.max().y || w.y >= 1.0 - 1e-12, "{w:?} outside {b:?}");
+                }
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ use utoipa::IntoParams;
 
 use super::CRS84;
 use super::error::OgcError;
+use crate::domain::short_number;
 use crate::http::params::clip;
 
 /// Features in a page when the client does not say (the specification's example default).
@@ -84,17 +85,24 @@ impl Bbox {
         ] {
             if v.abs() > limit {
                 return Err(bad(format!(
-                    "{name} = {v} is out of range: longitudes run from -180 to 180 and latitudes from -90 to 90 \
-                     (lon,lat order; were they swapped?)"
+                    "{name} = {} is out of range: longitudes run from -180 to 180 and latitudes from -90 to 90 \
+                     (lon,lat order; were they swapped?)",
+                    short_number(v)
                 )));
             }
         }
         if south > north {
-            return Err(bad(format!("minlat = {south} is north of maxlat = {north}")));
+            return Err(bad(format!(
+                "minlat = {} is north of maxlat = {}",
+                short_number(south),
+                short_number(north)
+            )));
         }
         if west > east {
             return Err(bad(format!(
-                "minlon = {west} is east of maxlon = {east}; boxes crossing the antimeridian are not supported"
+                "minlon = {} is east of maxlon = {}; boxes crossing the antimeridian are not supported",
+                short_number(west),
+                short_number(east)
             )));
         }
         Ok(Self {
@@ -206,6 +214,18 @@ mod tests {
         }
     }
 
+    /// Found by `boxes_from_any_text`: the message wrote maxlon out as 308 digits.
+    #[test]
+    fn box_numbers_are_quoted_briefly() {
+        let e = Bbox::parse("-180,.0,5.140696556272598e307,-180")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("query parameter 'bbox' maxlon = 5.140696556272598e307 is out of range"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn limits_and_offsets() {
         let q = params(None, None, None).parse().unwrap();
@@ -238,6 +258,172 @@ mod tests {
         }
         for bad in ["yesterday", "../..", "2024-13-01", "2024-01-01/soon"] {
             assert!(datetime(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Property tests: any text gets an answer, exactly the valid values are accepted, and what is
+    /// accepted round-trips through the form carried in paging links.
+    mod fuzz {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::domain::fuzz_cases::fuzz_config;
+        use crate::domain::{assert_brief, query_text};
+
+        fn message(e: OgcError, given: &[&str]) -> String {
+            let m = e.to_string();
+            assert_brief(&m, given);
+            m
+        }
+
+        fn lon() -> impl Strategy<Value = f64> {
+            prop_oneof![Just(-180.0), Just(180.0), Just(0.0), Just(-0.0), -180.0f64..=180.0]
+        }
+
+        fn lat() -> impl Strategy<Value = f64> {
+            prop_oneof![Just(-90.0), Just(90.0), Just(0.0), -90.0f64..=90.0]
+        }
+
+        /// Anything outside -180..180 / -90..90, from just past the edge to the largest `f64`.
+        fn beyond(limit: f64) -> impl Strategy<Value = f64> {
+            let past = prop_oneof![Just(limit + 1e-9), limit + 1e-9..1e6, 1e6..f64::MAX, Just(f64::MAX)];
+            (past, any::<bool>()).prop_map(|(v, neg)| if neg { -v } else { v })
+        }
+
+        fn bbox_text() -> impl Strategy<Value = String> {
+            let part = prop_oneof![
+                query_text(),
+                lon().prop_map(|v| v.to_string()),
+                beyond(90.0).prop_map(|v| format!("{v:e}"))
+            ];
+            prop_oneof![
+                query_text(),
+                proptest::collection::vec(part, 0..8).prop_map(|p| p.join(","))
+            ]
+        }
+
+        fn items(
+            bbox: Option<String>,
+            limit: Option<String>,
+            offset: Option<String>,
+            datetime: Option<String>,
+            bbox_crs: Option<String>,
+        ) -> ItemsParams {
+            ItemsParams {
+                bbox,
+                bbox_crs,
+                limit,
+                offset,
+                datetime,
+            }
+        }
+
+        proptest! {
+            #![proptest_config(fuzz_config(1024))]
+
+            #[test]
+            fn boxes_round_trip((w, e) in (lon(), lon()), (s, n) in (lat(), lat()), pad in "[ ]{0,2}", heights in proptest::option::of((-1e4f64..1e4, -1e4f64..1e4))) {
+                let (w, e) = (w.min(e), w.max(e));
+                let (s, n) = (s.min(n), s.max(n));
+                let text = match heights {
+                    None => format!("{w},{pad}{s},{e}{pad},{n}"),
+                    Some((lo, hi)) => format!("{w},{s},{lo},{e},{n},{hi}"),
+                };
+                let b = Bbox::parse(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+                prop_assert_eq!(b.as_array(), [w, s, e, n]);
+                prop_assert_eq!(Bbox::parse(&b.to_string()).ok(), Some(b));
+            }
+
+            #[test]
+            fn boxes_out_of_range_or_reversed_are_refused(corners in (lon(), lat(), lon(), lat()), which in 0usize..4, far_lon in beyond(180.0), far_lat in beyond(90.0), reverse in any::<bool>()) {
+                let mut corners = corners;
+                let (w, s, e, n) = &mut corners;
+                if reverse {
+                    // Reversed, and really so: equal edges are a box of no width, which is allowed,
+                    // so an equal pair is pulled apart to the axis' far end.
+                    let reversed = |a: f64, b: f64, edge: f64| match (a.max(b), a.min(b)) {
+                        (hi, lo) if hi > lo => (hi, lo),
+                        (v, _) if v > -edge => (v, -edge),
+                        (v, _) => (edge, v),
+                    };
+                    if which % 2 == 0 { (*w, *e) = reversed(*w, *e, 180.0) } else { (*s, *n) = reversed(*s, *n, 90.0) }
+                } else {
+                    match which { 0 => *w = far_lon, 1 => *s = far_lat, 2 => *e = far_lon, _ => *n = far_lat }
+                }
+                let (w, s, e, n) = corners;
+                let text = format!("{w},{s},{e},{n}");
+                let m = message(Bbox::parse(&text).unwrap_err(), &[]);
+                prop_assert!(m.starts_with("query parameter 'bbox' "), "{m}");
+            }
+
+            #[test]
+            fn boxes_from_any_text(text in bbox_text()) {
+                match Bbox::parse(&text) {
+                    Ok(b) => {
+                        let [w, s, e, n] = b.as_array();
+                        prop_assert!([w, s, e, n].iter().all(|v| v.is_finite()));
+                        prop_assert!(w.abs() <= 180.0 && e.abs() <= 180.0 && s.abs() <= 90.0 && n.abs() <= 90.0);
+                        prop_assert!(w <= e && s <= n);
+                        prop_assert_eq!(Bbox::parse(&b.to_string()).ok(), Some(b));
+                    }
+                    Err(e) => {
+                        message(e, &[&text]);
+                    }
+                }
+            }
+
+            #[test]
+            fn limits_and_offsets_round_trip(limit in prop_oneof![0u64..20_000, any::<u64>()], offset in prop_oneof![0u64..10, (u64::from(u32::MAX) - 2)..(u64::from(u32::MAX) + 2), any::<u64>()]) {
+                let q = items(None, Some(limit.to_string()), Some(offset.to_string()), None, None).parse();
+                let ok = (1..=MAX_LIMIT as u64).contains(&limit) && offset <= MAX_OFFSET as u64;
+                match q {
+                    Ok(q) => {
+                        prop_assert!(ok);
+                        prop_assert_eq!((q.limit as u64, q.offset as u64), (limit, offset));
+                    }
+                    Err(e) => {
+                        prop_assert!(!ok);
+                        let m = message(e, &[]);
+                        prop_assert!(m.contains("'limit'") || m.contains("'offset'"), "{m}");
+                    }
+                }
+            }
+
+            #[test]
+            fn items_queries_from_any_text(bbox in proptest::option::of(bbox_text()), limit in proptest::option::of(query_text()), offset in proptest::option::of(query_text()), datetime in proptest::option::of(query_text()), crs in proptest::option::of(prop_oneof![Just(crate::http::ogc::CRS84.to_owned()), query_text()])) {
+                let given: Vec<String> = [&bbox, &limit, &offset, &datetime, &crs].into_iter().flatten().cloned().collect();
+                match items(bbox, limit, offset, datetime, crs.clone()).parse() {
+                    Ok(q) => {
+                        prop_assert!((1..=MAX_LIMIT).contains(&q.limit) && q.offset <= MAX_OFFSET);
+                        prop_assert!(crs.as_deref().is_none_or(|c| c.trim().is_empty() || c.trim() == crate::http::ogc::CRS84));
+                    }
+                    Err(e) => {
+                        message(e, &given.iter().map(String::as_str).collect::<Vec<_>>());
+                    }
+                }
+            }
+
+            #[test]
+            fn datetimes_written_by_rfc3339_are_accepted(secs in -62_135_510_400i64..253_402_214_399, nanos in 0u32..1_000_000_000, offset_min in -1439i32..=1439, form in 0u8..5) {
+                let t = chrono::DateTime::from_timestamp(secs, nanos).unwrap();
+                let tz = chrono::FixedOffset::east_opt(offset_min * 60).unwrap();
+                let instant = t.with_timezone(&tz).to_rfc3339();
+                let text = match form {
+                    0 => instant,
+                    1 => format!("../{instant}"),
+                    2 => format!("{instant}/.."),
+                    3 => format!("{instant}/{}", t.format("%Y-%m-%d")),
+                    _ => t.format("%Y-%m-%d").to_string(),
+                };
+                prop_assert!(datetime(&text).is_ok(), "{}", text);
+            }
+
+            #[test]
+            fn datetimes_from_any_text(s in prop_oneof![query_text(), "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,12})?(Z|[+-][0-9]{2}:[0-9]{2}))?(/(\\.\\.)?)?"]) {
+                if let Err(e) = datetime(&s) {
+                    prop_assert!(message(e, &[&s]).contains("'datetime'"));
+                }
+            }
         }
     }
 }
