@@ -5,7 +5,7 @@
 //! dropped: it adds nothing, and a zero-length edge only trips up later geometry code.
 
 use geo::orient::{Direction, Orient};
-use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon, Validation};
+use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
 use geojson::{GeometryValue, Position};
 
 use crate::domain::{Crs, LonLat, short_number};
@@ -38,9 +38,7 @@ pub fn polygonal(value: &GeometryValue, crs: Crs) -> Result<MultiPolygon<f64>, S
         return Err("the MultiPolygon has no polygons".into());
     }
     let mp = MultiPolygon::new(polygons).orient(Direction::Default);
-    if let Some(problem) = mp.validation_errors().into_iter().next() {
-        return Err(format!("invalid MultiPolygon: {problem}"));
-    }
+    super::validity::check(&mp).map_err(|problem| format!("invalid MultiPolygon: {problem}"))?;
     Ok(mp)
 }
 
@@ -200,14 +198,9 @@ fn self_intersection(ring: &LineString<f64>) -> Option<Point<f64>> {
             }
         }
     }
-    // Rings reach here without repeated positions and with an area; geo's validation is the last
-    // word on any degenerate case the pairwise test cannot see.
-    let poly = Polygon::new(ring.clone(), vec![]);
-    if poly.is_valid() {
-        None
-    } else {
-        ring.0.first().map(|c| Point::from(*c))
-    }
+    // Rings reach here without repeated positions; every pair of edges that meets was looked at
+    // above, which is all a ring's validity depends on (its area is checked by the caller).
+    None
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod features;
 mod geometry;
 mod props;
 mod references;
+mod validity;
 
 use std::collections::HashMap;
 

@@ -5,8 +5,8 @@
 //! dangerous (markup, SQL) must be stored and returned exactly.
 //!
 //! Inputs too large to keep as files (deep nesting, bodies over the size limit) are generated in
-//! `corpus/generated.rs`; bugs found here whose fixes are not in yet have ignored tests in
-//! `corpus/pending.rs`.
+//! `corpus/generated.rs`; importer bugs found here have their regression tests in
+//! `corpus/importer.rs`.
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +20,7 @@ use crate::fixture::P;
 use crate::{TestApp, apps, error_of};
 
 mod generated;
-mod pending;
+mod importer;
 
 /// `tests/corpus/manifest.json`: what each file of the corpus must get.
 #[derive(Debug, Deserialize)]

@@ -69,7 +69,7 @@ impl Break {
             Break::Unclosed => vec!["not closed"],
             Break::TooFewPositions(_) => vec!["at least 4"],
             Break::BowTie => vec!["intersects itself"],
-            Break::HoleOutside => vec!["not contained"],
+            Break::HoleOutside => vec!["not inside"],
             Break::Collinear => vec!["no area"],
             Break::EmptyCoordinates => vec!["no rings", "no polygons", "two or more elements"],
             Break::NullGeometry | Break::NoGeometry => vec!["no geometry"],

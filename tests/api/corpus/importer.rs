@@ -1,5 +1,6 @@
-//! Bugs the corpus found whose fixes (in the importer) are not in yet. Run them with
-//! `cargo test --test api corpus::pending -- --ignored`; each passes once its fix is in.
+//! Importer bugs the corpus found, kept as regression tests: NUL characters the two stores treated
+//! differently, polygon checks that were quadratic in the number of vertices, and values quoted
+//! whole in messages.
 
 use std::time::Duration;
 
@@ -13,8 +14,7 @@ use crate::{apps, apps_with, error_of, test_limits};
 /// `jsonb`: SQLite stores it, PostgreSQL refuses the write with its own message, which names no
 /// feature. The importer should refuse it on both stores, naming the feature and the property.
 #[tokio::test]
-#[ignore = "pending an importer check for U+0000 in property names and text"]
-async fn pending_nul_characters_are_refused_naming_the_feature() {
+async fn regression_nul_characters_are_refused_naming_the_feature() {
     for (property, value) in [("name", json!("甲\u{0}乙")), ("note", json!({"deeper": ["\u{0}"]}))] {
         let body = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
             "properties": {"code": "SN-1", "kind": "red_station", property: value},
@@ -42,8 +42,7 @@ async fn pending_nul_characters_are_refused_naming_the_feature() {
 /// the body limit; real county boundaries have more) runs past the request timeout while its
 /// check keeps a CPU busy. It should import within seconds.
 #[tokio::test]
-#[ignore = "pending a validity check of polygons without geo's quadratic validation"]
-async fn pending_county_sized_boundaries_import_within_seconds() {
+async fn regression_county_sized_boundaries_import_within_seconds() {
     let limits = gridmap::state::Limits {
         request_timeout: Duration::from_secs(10),
         ..test_limits()
@@ -59,8 +58,7 @@ async fn pending_county_sized_boundaries_import_within_seconds() {
 /// comes back twice (message and details). Query messages clip what they quote; import messages
 /// should too.
 #[tokio::test]
-#[ignore = "pending clipping of quoted values in import messages"]
-async fn pending_long_property_values_are_not_echoed_whole() {
+async fn regression_long_property_values_are_not_echoed_whole() {
     let long = "y".repeat(100_000);
     let bodies = [
         json!({"type": "FeatureCollection", "features": [{"type": "Feature",
