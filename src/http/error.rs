@@ -36,6 +36,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{message}")]
     TooManyRequests { message: String, retry_after_secs: u64 },
+    /// The path exists but not for this method (405).
+    #[error("{0}")]
+    MethodNotAllowed(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -70,6 +73,7 @@ impl ApiError {
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),

@@ -111,10 +111,7 @@ async fn not_found(OriginalUri(uri): OriginalUri) -> ApiError {
 }
 
 async fn method_not_allowed(method: axum::http::Method, OriginalUri(uri): OriginalUri) -> ApiError {
-    ApiError::bad(
-        "method_not_allowed",
-        format!("{method} is not allowed on {}", params::clip(uri.path())),
-    )
+    ApiError::MethodNotAllowed(format!("{method} is not allowed on {}", params::clip(uri.path())))
 }
 
 /// The built web app when there is one, otherwise a short page pointing at the API.

@@ -39,9 +39,7 @@ pub async fn in_error_shape(State(max_body): State<usize>, req: Request, next: N
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(format!(
             "the request body is larger than this server accepts (at most {max_body} bytes)"
         )),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            ApiError::bad("method_not_allowed", format!("{method} is not allowed on {path}"))
-        }
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed(format!("{method} is not allowed on {path}")),
         StatusCode::NOT_FOUND => ApiError::NotFound(format!("nothing at {path}")),
         StatusCode::UNSUPPORTED_MEDIA_TYPE if !text.is_empty() => ApiError::UnsupportedMediaType(clip(&text)),
         // axum's texts name the part of the request at fault ("Invalid URL: Invalid UTF-8 in `code`").
