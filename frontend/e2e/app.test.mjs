@@ -112,7 +112,7 @@ test('the login refuses a wrong password and says so', async () => {
   assert.ok(await page.locator('#app').isHidden(), 'nothing is shown before login');
   await logIn(page, 'e2e-admin', 'not the password');
   await page.waitForSelector('#login-error:not([hidden])');
-  assert.match(await page.locator('#login-error').textContent(), /wrong user name or password/);
+  assert.equal(await page.locator('#login-error').textContent(), '用户名或密码错误');
   await page.screenshot({ path: join(out, 'login.png') });
 });
 

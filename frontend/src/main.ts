@@ -42,6 +42,7 @@ const T: Record<string, [string, string]> = {
   password: ['密码', 'Password'],
   login: ['登录', 'Log in'],
   logout: ['退出', 'Log out'],
+  badLogin: ['用户名或密码错误', 'Wrong user name or password'],
   admin: ['管理员', 'administrator'],
   planner: ['规划员', 'planner'],
   grid_leader: ['网格长', 'grid leader'],
@@ -109,6 +110,8 @@ async function logIn(username: string, password: string) {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
   }).catch(() => null);
   const body = await res?.json().catch(() => null);
+  // A refused login is said in the page's language; other refusals (too many tries) as the server words them.
+  if (res?.status === 401) throw new ApiError(t('badLogin'));
   if (!res?.ok) throw new ApiError(body?.error?.message ?? t('network'));
   token = body.token;
   sessionStorage.setItem(TOKEN_KEY, token);
