@@ -141,14 +141,19 @@ impl Sessions {
         })
     }
 
-    /// The caller a bearer token stands for.
-    pub async fn authenticate(&self, store: &dyn Store, token: &str) -> Result<Arc<Caller>, AccessError> {
+    /// The caller a bearer token stands for, and the token's hash (the key of its rate allowance,
+    /// so a request hashes its token once).
+    pub async fn authenticate(&self, store: &dyn Store, token: &str) -> Result<(Arc<Caller>, TokenHash), AccessError> {
         if !well_formed(token) {
             return Err(AccessError::Unauthenticated(
                 "the bearer token is not a gridmap token".into(),
             ));
         }
         let hash = hash_token(token);
+        self.caller_of(store, hash).await.map(|caller| (caller, hash))
+    }
+
+    async fn caller_of(&self, store: &dyn Store, hash: TokenHash) -> Result<Arc<Caller>, AccessError> {
         let now = Utc::now();
         let cached = {
             let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());

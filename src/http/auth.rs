@@ -20,21 +20,27 @@ use utoipa::ToSchema;
 use super::error::ApiError;
 use super::extract::Json;
 use super::respond;
-use crate::access::{AccessError, Action, AuditEntry, Caller, hash_token};
+use crate::access::{AccessError, Action, AuditEntry, Caller};
 use crate::state::AppState;
 
 /// The authenticated caller of one request.
 #[derive(Debug, Clone)]
 pub struct Auth {
     pub caller: Arc<Caller>,
-    /// Where the request came from, for the audit log.
-    pub remote: Option<String>,
+    /// Where the request came from, for the audit log; written out only when an entry is made.
+    peer: Option<SocketAddr>,
+    forwarded: Option<axum::http::HeaderValue>,
 }
 
 impl Auth {
     /// An audit entry for this caller and address.
     pub fn entry(&self, action: Action, target: &str) -> AuditEntry {
-        AuditEntry::new(&self.caller, action, target).remote(self.remote.clone())
+        AuditEntry::new(&self.caller, action, target).remote(self.remote())
+    }
+
+    /// The peer address, with what `X-Forwarded-For` claims.
+    pub fn remote(&self) -> Option<String> {
+        describe_remote(self.peer, self.forwarded.as_ref().and_then(|v| v.to_str().ok()))
     }
 }
 
@@ -53,17 +59,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
 
 /// Where a request came from: the peer address, and what `X-Forwarded-For` claims (kept as given,
 /// clipped; a proxy in front is what makes it trustworthy).
-fn remote(headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<String> {
-    let forwarded = headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| super::params::clip(v.trim()));
+fn describe_remote(peer: Option<SocketAddr>, forwarded: Option<&str>) -> Option<String> {
+    let forwarded = forwarded.map(|v| super::params::clip(v.trim()));
     match (peer, forwarded) {
         (Some(p), Some(f)) => Some(format!("{} (forwarded for {f})", p.ip())),
         (Some(p), None) => Some(p.ip().to_string()),
         (None, Some(f)) => Some(format!("forwarded for {f}")),
         (None, None) => None,
     }
+}
+
+fn remote(headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<String> {
+    describe_remote(peer, headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
 }
 
 fn peer(extensions: &axum::http::Extensions) -> Option<SocketAddr> {
@@ -91,11 +98,12 @@ fn bearer(headers: &HeaderMap) -> Result<&str, AccessError> {
 /// Middleware: authenticates the request and spends one request of the token's allowance.
 pub async fn require_caller(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, ApiError> {
     let token = bearer(req.headers())?;
-    let caller = state.sessions().authenticate(&**state.store(), token).await?;
-    state.check_rate(&hash_token(token))?;
+    let (caller, hash) = state.sessions().authenticate(&**state.store(), token).await?;
+    state.check_rate(&hash)?;
     let auth = Auth {
         caller,
-        remote: remote(req.headers(), peer(req.extensions())),
+        peer: peer(req.extensions()),
+        forwarded: req.headers().get("x-forwarded-for").cloned(),
     };
     req.extensions_mut().insert(auth);
     Ok(next.run(req).await)
@@ -182,11 +190,12 @@ pub async fn logout(
 ) -> Result<Response, ApiError> {
     // Outside the middleware: logging out must not spend the rate allowance, and works on its own.
     let token = bearer(&headers)?;
-    let caller = state.sessions().authenticate(&**state.store(), token).await?;
+    let (caller, _) = state.sessions().authenticate(&**state.store(), token).await?;
     state.sessions().revoke(&**state.store(), token).await?;
     let auth = Auth {
         caller,
-        remote: remote(&headers, peer_addr),
+        peer: peer_addr,
+        forwarded: headers.get("x-forwarded-for").cloned(),
     };
     state.audit(auth.entry(Action::Logout, "account"))?;
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())

@@ -18,8 +18,9 @@ const MAX_TEXT: usize = 4096;
 /// Rewrites a non-JSON 4xx/5xx answer as `{"error": {"code", "message"}}`, keeping its status and
 /// headers. `max_body` is the body limit, for the 413 message.
 pub async fn in_error_shape(State(max_body): State<usize>, req: Request, next: Next) -> Response {
+    // Cheap copies (a method and a shared URI); the path is written out only for an error.
     let method = req.method().clone();
-    let path = clip(req.uri().path());
+    let uri = req.uri().clone();
     let response = next.run(req).await;
     let status = response.status();
     let is_json = response
@@ -30,6 +31,7 @@ pub async fn in_error_shape(State(max_body): State<usize>, req: Request, next: N
     if is_json || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
+    let path = clip(uri.path());
     let (mut parts, body) = response.into_parts();
     let text = axum::body::to_bytes(body, MAX_TEXT)
         .await

@@ -553,3 +553,26 @@ async fn a_request_past_the_time_limit_is_stopped_with_a_clear_503() {
         assert!(message.contains("took longer"), "{message}");
     }
 }
+
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_and_every_answer_nosniff() {
+    for app in apps().await {
+        let (status, headers, _) = app.raw(Request::get("/").body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+        for path in [
+            "/api/v1/locate?lon=112.12&lat=32.05",
+            "/api/v1/households/H9",
+            "/healthz",
+        ] {
+            let (_, headers, _) = app.raw(Request::get(path).body(Body::empty()).unwrap()).await;
+            assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        }
+    }
+}
