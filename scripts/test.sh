@@ -10,6 +10,11 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
+# A test run builds everything once; the incremental cache would only double what target/ holds.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+space() { df -h . | awk 'NR == 2 { print "disk: " $4 " free of " $2 }' >&2; }
+space
+
 if command -v rustup >/dev/null; then
     rustup component add rustfmt clippy >/dev/null 2>&1 || true
 fi
@@ -78,3 +83,6 @@ cargo test --locked
 
 step "web app: build and end-to-end tests (headless Chromium against target/debug/gridmap)"
 (cd frontend && npm ci --no-audit --no-fund && npm run build && npm test)
+
+space
+du -sh target >&2
