@@ -42,6 +42,38 @@ pub enum Command {
     User(UserCommand),
     /// Read the audit log: who read or changed which household or area, when, from where.
     Audit(AuditArgs),
+    /// Check how an area's children tile it: gaps, overlaps, reach outside, scattered children,
+    /// households and buildings in no child or in two, and size balance. Exits with 1 when a
+    /// problem is found.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// The area whose children are checked.
+    #[arg(required_unless_present = "all")]
+    pub code: Option<String>,
+    /// Check every area that has children instead.
+    #[arg(long, conflicts_with = "code")]
+    pub all: bool,
+    /// Gaps, overlaps and overreach smaller than this (m²) are slivers, not problems.
+    #[arg(long, default_value_t = crate::plan::topology::DEFAULT_TOLERANCE_M2)]
+    pub tolerance_m2: f64,
+    /// Households per child, MIN..MAX (either end may be left open); default by level.
+    #[arg(long)]
+    pub households: Option<crate::plan::Band>,
+    /// People per child, MIN..MAX.
+    #[arg(long)]
+    pub people: Option<crate::plan::Band>,
+    /// Party-member households per child, MIN..MAX.
+    #[arg(long)]
+    pub party_members: Option<crate::plan::Band>,
+    /// Center households (党员中心户) per child, MIN..MAX.
+    #[arg(long)]
+    pub center_households: Option<crate::plan::Band>,
+    /// The full report as JSON (one object per area) instead of a summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

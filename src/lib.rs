@@ -23,6 +23,7 @@ pub mod glyphs;
 pub mod http;
 pub mod import;
 pub mod index;
+pub mod plan;
 pub mod state;
 pub mod store;
 pub mod tiles;

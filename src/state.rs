@@ -97,12 +97,7 @@ impl AppState {
     /// Loads everything from `store` and builds the first index.
     pub async fn load(store: Arc<dyn Store>, limits: Limits) -> Result<Self, StoreError> {
         let revisions = store.revisions().await?;
-        let data = Dataset {
-            areas: Arc::new(store.load_areas().await?),
-            buildings: Arc::new(store.load_buildings().await?),
-            households: Arc::new(store.load_households().await?),
-            stations: Arc::new(store.load_stations().await?),
-        };
+        let data = load_dataset(&*store).await?;
         // Generations start from the clock so a restarted server never reuses one (a browser may
         // still hold tiles tagged by the last process).
         let first = std::time::SystemTime::now()
@@ -243,6 +238,16 @@ impl AppState {
         tracing::info!(revisions = ?now.0, "index refreshed");
         Ok(true)
     }
+}
+
+/// Every layer of `store`, for an index.
+pub async fn load_dataset(store: &dyn Store) -> Result<Dataset, StoreError> {
+    Ok(Dataset {
+        areas: Arc::new(store.load_areas().await?),
+        buildings: Arc::new(store.load_buildings().await?),
+        households: Arc::new(store.load_households().await?),
+        stations: Arc::new(store.load_stations().await?),
+    })
 }
 
 /// Writes buffered audit entries until the state is dropped; an outage is logged once and retried.

@@ -7,6 +7,7 @@ mod export;
 mod import;
 mod serve;
 mod users;
+mod validate;
 
 use anyhow::Context;
 
@@ -29,6 +30,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(command) => users::run(&cli.database, command).await,
         Command::Audit(args) => audit::run(&cli.database, args).await,
+        Command::Validate(args) => validate::run(&cli.database, args).await,
     }
 }
 

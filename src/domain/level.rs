@@ -43,6 +43,11 @@ impl Level {
         self as usize
     }
 
+    /// The level one down, `None` for red house-yards.
+    pub fn child(self) -> Option<Level> {
+        Self::ALL.get(self.depth() + 1).copied()
+    }
+
     /// The level a parent must have, `None` for counties.
     pub fn parent(self) -> Option<Level> {
         self.depth().checked_sub(1).map(|d| Self::ALL[d])

@@ -18,6 +18,7 @@ mod ogc;
 mod openapi;
 mod origin;
 mod params;
+mod planning;
 mod respond;
 mod shape;
 mod tiles;
@@ -56,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .route("/areas/{code}", get(areas::detail))
         .route("/areas/{code}/children", get(areas::children))
         .route("/areas/{code}/stats", get(areas::stats))
+        .route("/areas/{code}/validate", get(planning::validate))
         .route("/import/{layer}", post(import::import))
         .route("/auth/me", get(auth::me))
         .route_layer(signed_in());

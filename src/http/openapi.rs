@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         super::areas::detail,
         super::areas::children,
         super::areas::stats,
+        super::planning::validate,
         super::health::healthz,
         super::health::readyz,
         super::tiles::tile,

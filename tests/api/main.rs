@@ -15,6 +15,7 @@ mod locate;
 mod maps;
 mod nearest;
 mod ogc;
+mod planning;
 mod tiles;
 
 use axum::Router;

@@ -210,3 +210,45 @@ async fn accounts_are_managed_and_every_change_is_audited() {
         assert!(failure(gridmap_with_input(&db, &["audit", "--since", "yesterday"], "")).contains("RFC 3339"));
     }
 }
+
+#[tokio::test]
+async fn validate_names_the_gap_and_fails_until_the_children_tile_the_parent() {
+    let dir = tempfile::tempdir().unwrap();
+    for (backend, db) in databases(&dir).await {
+        // The township covers a quarter of the county: a gap of three quarters.
+        let file = write(dir.path(), "areas.geojson", &areas(None));
+        ok(gridmap(&db, &["import", "--layer", "areas", &file]));
+        let out = gridmap(&db, &["validate", "420001"]);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = failure(out);
+        assert!(
+            stdout.contains("420001 县 (county, 1 children): PROBLEMS"),
+            "{backend}: {stdout}"
+        );
+        assert!(stdout.contains("gap of"), "{backend}: {stdout}");
+        assert!(
+            stderr.contains("1 of 1 areas checked have problems"),
+            "{backend}: {stderr}"
+        );
+
+        let report: Value = serde_json::from_slice(&gridmap(&db, &["validate", "420001", "--json"]).stdout).unwrap();
+        let gap = report["gaps"][0]["area_m2"].as_f64().unwrap();
+        // Three quarters of 0.2° × 0.2° at 32°N: about 3/4 × 22.2 km × 18.9 km.
+        assert!((3.0e8..3.3e8).contains(&gap), "{backend}: {gap}");
+
+        // Three more townships fill the county; every area with children is then clean.
+        let rest = json!({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"code": "420001002", "name": "东镇", "level": "township", "parent_code": "420001"}, "geometry": square(112.1, 32.0, 0.1)},
+            {"type": "Feature", "properties": {"code": "420001003", "name": "北镇", "level": "township", "parent_code": "420001"}, "geometry": square(112.0, 32.1, 0.1)},
+            {"type": "Feature", "properties": {"code": "420001004", "name": "东北镇", "level": "township", "parent_code": "420001"}, "geometry": square(112.1, 32.1, 0.1)},
+        ]});
+        let file = write(dir.path(), "rest.geojson", &rest);
+        ok(gridmap(&db, &["import", "--layer", "areas", &file]));
+        let stdout = ok(gridmap(&db, &["validate", "--all"]));
+        assert_eq!(stdout.trim(), "420001 县 (county, 4 children): clean", "{backend}");
+        let stderr = failure(gridmap(&db, &["validate", "420001", "--households", "5..1"]));
+        assert!(stderr.contains("minimum above its maximum"), "{backend}: {stderr}");
+        let stderr = failure(gridmap(&db, &["validate", "420999"]));
+        assert!(stderr.contains("no area with code 420999"), "{backend}: {stderr}");
+    }
+}

@@ -72,7 +72,42 @@ async fn the_demo_answers_what_a_dispatcher_in_limiao_asks() {
         every_red_house_yard_of_limiao_is_found_with_its_whole_chain(backend, &state, &router).await;
         nearest_stations_in_limiao_come_sorted_by_true_distance(backend, &state, &router).await;
         households_lie_in_grids_and_the_real_enclave_is_a_hole(backend, &state, &router).await;
+        every_area_validates_clean(backend, &state, &router).await;
     }
+}
+
+/// The demo is what planners start from: every area's children tile it with no gap or overlap,
+/// every household is in exactly one grid, and sizes are in the default bands.
+async fn every_area_validates_clean(backend: &str, state: &AppState, router: &Dispatcher) {
+    let index = state.index();
+    let mut checked = 0;
+    for i in 0..index.areas.len() as u32 {
+        if index.areas.children(i).is_empty() {
+            continue;
+        }
+        let level = index.areas.get(i).level;
+        let report = gridmap::plan::report(
+            &index,
+            i,
+            gridmap::plan::stored_children(&index, i),
+            gridmap::plan::Options::for_children_of(level),
+        );
+        let code = &index.areas.get(i).code;
+        assert!(
+            report.is_clean(),
+            "{backend}: {code} is not clean: {:?} {:?} no child: {:?} two: {:?}",
+            report.topology,
+            report.outliers,
+            report.in_no_child,
+            report.in_two
+        );
+        checked += 1;
+    }
+    // The county, its townships with grids below, 李庙镇's communities and grids.
+    assert!(checked > 80, "{backend}: only {checked} areas have children");
+    let body = get(router, &format!("/api/v1/areas/{LIMIAO}/validate")).await;
+    assert_eq!(body["clean"], true, "{backend}: {body}");
+    assert!(body["children"].as_array().unwrap().len() > 20, "{body}");
 }
 
 async fn every_red_house_yard_of_limiao_is_found_with_its_whole_chain(

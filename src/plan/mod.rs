@@ -1,0 +1,13 @@
+//! The planner's desk: checks of how areas tile their parent and what a redraw would change.
+//!
+//! Pure functions over an [`crate::index::Index`] snapshot and candidate geometries; nothing here
+//! writes. Geometry is WGS 84 lon/lat; areas are geodesic m².
+
+pub mod balance;
+pub mod json;
+pub mod tally;
+pub mod topology;
+pub mod validate;
+
+pub use balance::{Band, Bands, Measure};
+pub use validate::{Child, Options, Report, report, stored_children};
