@@ -32,6 +32,8 @@ pub enum Action {
     ReadArea,
     /// An import through the API or the command line.
     Import,
+    /// A commit or restore of redrawn areas.
+    CommitAreas,
     Export,
     UserAdded,
     UserRemoved,
@@ -47,6 +49,7 @@ impl Action {
             Self::ReadHouseholds => "read_households",
             Self::ReadArea => "read_area",
             Self::Import => "import",
+            Self::CommitAreas => "commit_areas",
             Self::Export => "export",
             Self::UserAdded => "user_added",
             Self::UserRemoved => "user_removed",

@@ -168,6 +168,16 @@ impl Grant<'_> {
         }
     }
 
+    /// Whether the caller may redraw area `code` (commit, restore): admins anywhere, planners inside
+    /// their scope.
+    pub fn may_edit_area(&self, code: &Code) -> bool {
+        match self.caller.role {
+            Role::Admin => true,
+            Role::Planner => self.area_in_scope(code),
+            _ => false,
+        }
+    }
+
     /// Whether area `code` is the scope area or below it. A code the snapshot does not have yet is
     /// not in scope (its parent is checked on its own).
     pub fn area_in_scope(&self, code: &Code) -> bool {

@@ -39,6 +39,19 @@ pub enum ApiError {
     /// The path exists but not for this method (405).
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// The request contradicts the data (a redraw that would open a gap); `details` says how (409).
+    #[error("{message}")]
+    Conflict {
+        code: &'static str,
+        message: String,
+        details: Option<Value>,
+    },
+    /// `If-Match` (or a version in the body) names a version that is no longer current (412).
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// A write that must say which version it changes did not (428).
+    #[error("{0}")]
+    PreconditionRequired(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -74,6 +87,9 @@ impl ApiError {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+            Self::PreconditionFailed(_) => (StatusCode::PRECONDITION_FAILED, "stale_version"),
+            Self::PreconditionRequired(_) => (StatusCode::PRECONDITION_REQUIRED, "version_required"),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
@@ -94,7 +110,7 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let mut error = json!({"code": code, "message": message});
-        if let Self::BadRequest { details: Some(d), .. } = &self {
+        if let Self::BadRequest { details: Some(d), .. } | Self::Conflict { details: Some(d), .. } = &self {
             error["details"] = d.clone();
         }
         let mut response = (status, Json(json!({ "error": error }))).into_response();
@@ -138,6 +154,9 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Constraint(m) => Self::bad("constraint_violation", m),
+            e @ StoreError::Stale { .. } => Self::PreconditionFailed(format!(
+                "{e}: someone committed a change since it was read; reload and redo"
+            )),
             e if e.is_unavailable() => {
                 tracing::warn!(error = %e, "store unavailable");
                 Self::Unavailable("the database cannot be reached; nothing was changed".into())

@@ -19,6 +19,7 @@ mod openapi;
 mod origin;
 mod params;
 mod planning;
+mod redraw;
 mod respond;
 mod shape;
 mod tiles;
@@ -54,10 +55,15 @@ pub fn app(state: AppState) -> Router {
         .route("/nearest", get(nearest::nearest))
         .route("/households", get(households::search))
         .route("/households/{code}", get(households::detail))
-        .route("/areas/{code}", get(areas::detail))
+        .route("/areas/{code}", get(areas::detail).put(redraw::put_area))
         .route("/areas/{code}/children", get(areas::children))
         .route("/areas/{code}/stats", get(areas::stats))
         .route("/areas/{code}/validate", get(planning::validate))
+        .route("/areas/{code}/proposals", get(redraw::proposals).post(redraw::propose))
+        .route("/areas/{code}/history", get(redraw::history))
+        .route("/areas/{code}/restore", post(redraw::restore))
+        .route("/proposals/{id}", get(redraw::proposal))
+        .route("/proposals/{id}/commit", post(redraw::commit_proposal))
         .route("/import/{layer}", post(import::import))
         .route("/auth/me", get(auth::me))
         .route_layer(signed_in());

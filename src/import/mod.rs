@@ -8,6 +8,7 @@
 mod error;
 mod features;
 mod geometry;
+pub use geometry::polygonal;
 mod props;
 mod references;
 mod validity;

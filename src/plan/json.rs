@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::balance::Measure;
+use super::impact::{Impact, Problem};
 use super::tally::Counts;
 use super::validate::{Report, Strays};
 use crate::index::Index;
@@ -124,5 +125,95 @@ pub fn report(index: &Index, r: &Report, sight: &Sight<'_>) -> Value {
         "in_no_child": strays(index, &r.in_no_child, sight),
         "in_two_children": strays(index, &r.in_two, sight),
         "balance": balance,
+    })
+}
+
+/// A problem as JSON: `{"kind": …, …}`.
+pub fn problem(p: &Problem) -> Value {
+    match p {
+        Problem::Gaps { area_m2 } => json!({"kind": "gaps", "area_m2": area_m2}),
+        Problem::Overlap { codes } => json!({"kind": "overlap", "codes": codes}),
+        Problem::Outside { code } => json!({"kind": "outside_parent", "code": code}),
+        Problem::Scattered { code } => json!({"kind": "non_contiguous", "code": code}),
+        Problem::ChildrenOutside { code, child } => json!({"kind": "child_outside", "code": code, "child": child}),
+        Problem::InNoChild {
+            households,
+            buildings,
+            stations,
+        } => json!({"kind": "in_no_child", "households": households, "buildings": buildings, "stations": stations}),
+        Problem::InTwoChildren {
+            households,
+            buildings,
+            stations,
+        } => json!({"kind": "in_two_children", "households": households, "buildings": buildings, "stations": stations}),
+        Problem::Unbalanced { code, measure, side } => {
+            json!({"kind": "unbalanced", "code": code, "measure": measure, "side": side})
+        }
+    }
+}
+
+/// An area leader's name and phone as the reader may see them.
+pub type LeaderSight<'a> = &'a dyn Fn(&crate::domain::Area) -> (Option<String>, Option<String>);
+
+/// The impact of a redraw. `leaders` shows an area leader's name and phone as the reader may see
+/// them.
+pub fn impact(index: &Index, i: &Impact, sight: &Sight<'_>, leaders: LeaderSight<'_>) -> Value {
+    let code = |a: Option<u32>| a.map(|a| index.areas.get(a).code.as_str());
+    let households: Vec<Value> = i
+        .households
+        .iter()
+        .filter(|m| (sight.household)(m.item))
+        .map(|m| json!({"code": index.households.get(m.item).code.as_str(), "from": code(m.from), "to": code(m.to)}))
+        .collect();
+    let buildings: Vec<Value> = i
+        .buildings
+        .iter()
+        .map(|m| json!({"code": index.buildings.get(m.item).code.as_str(), "from": code(m.from), "to": code(m.to)}))
+        .collect();
+    let stations: Vec<Value> = i
+        .stations
+        .iter()
+        .map(|m| json!({"code": index.stations.get(m.item).code.as_str(), "from": code(m.from), "to": code(m.to)}))
+        .collect();
+    let counts_of = |r: &Report, c: &str| -> Value {
+        r.children.iter().find(|x| x.code == c).map_or(Value::Null, |x| {
+            let mut m = Map::new();
+            counts(&x.counts, sight, &mut m);
+            m.insert("area_m2".into(), json!(m2(x.area_m2)));
+            Value::Object(m)
+        })
+    };
+    let areas: Vec<Value> = i
+        .affected
+        .iter()
+        .map(|&a| {
+            let area = index.areas.get(a);
+            let (leader_name, leader_phone) = leaders(area);
+            json!({
+                "code": area.code.as_str(), "name": area.name, "version": area.version,
+                "leader_name": leader_name, "leader_phone": leader_phone,
+                "before": counts_of(&i.before, area.code.as_str()), "after": counts_of(&i.after, area.code.as_str()),
+            })
+        })
+        .collect();
+    let split_links: Vec<Value> = i
+        .split_links
+        .iter()
+        .filter(|(c, h)| (sight.household)(*c) && (sight.household)(*h))
+        .map(|&(c, h)| {
+            json!({"center": index.households.get(c).code.as_str(), "household": index.households.get(h).code.as_str()})
+        })
+        .collect();
+    json!({
+        "parent_code": index.areas.get(i.before.area).code.as_str(),
+        "households_moved": if sight.counts { json!(i.households.len()) } else { Value::Null },
+        "moves": {"households": households, "buildings": buildings, "stations": stations},
+        "areas": areas,
+        "leaders_affected": i.affected.len(),
+        "center_links_split": split_links,
+        "new_problems": i.new_problems.iter().map(problem).collect::<Vec<_>>(),
+        "solved_problems": i.solved.iter().map(problem).collect::<Vec<_>>(),
+        "blocking": i.blocking().next().is_some(),
+        "after": report(index, &i.after, sight),
     })
 }

@@ -4,10 +4,13 @@
 //! writes. Geometry is WGS 84 lon/lat; areas are geodesic m².
 
 pub mod balance;
+pub mod edit;
+pub mod impact;
 pub mod json;
 pub mod tally;
 pub mod topology;
 pub mod validate;
 
 pub use balance::{Band, Bands, Measure};
+pub use impact::{Impact, Problem, Redraw, assess};
 pub use validate::{Child, Options, Report, report, stored_children};

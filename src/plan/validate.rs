@@ -112,7 +112,19 @@ pub fn stored_children(index: &Index, area: u32) -> Vec<Child<'_>> {
 }
 
 /// Checks how `children` (stored or proposed) tile area `area` of `index`.
-pub fn report(index: &Index, area: u32, mut children: Vec<Child<'_>>, options: Options) -> Report {
+pub fn report(index: &Index, area: u32, children: Vec<Child<'_>>, options: Options) -> Report {
+    report_within(index, area, &index.areas.get(area).geometry, children, options)
+}
+
+/// [`report`] against `outline` in place of the area's stored geometry (a proposal for the area
+/// itself). Households, buildings and stations are those the snapshot puts in the area.
+pub fn report_within(
+    index: &Index,
+    area: u32,
+    outline: &MultiPolygon<f64>,
+    mut children: Vec<Child<'_>>,
+    options: Options,
+) -> Report {
     children.sort_by(|a, b| a.code.cmp(&b.code));
     let parent = index.areas.get(area);
     let children_level = parent.level.child();
@@ -128,7 +140,7 @@ pub fn report(index: &Index, area: u32, mut children: Vec<Child<'_>>, options: O
     let topology = if children.is_empty() {
         Topology::default()
     } else {
-        topology::check(&parent.geometry, &pieces, options.tolerance_m2)
+        topology::check(outline, &pieces, options.tolerance_m2)
     };
     let tally = Tally::new(
         index,

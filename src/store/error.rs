@@ -36,6 +36,13 @@ pub enum StoreError {
         code: String,
         reason: String,
     },
+    /// A guarded write found the row at another version than the writer read (`None`: gone).
+    #[error("{code} is at version {}, not {expected}", current.map_or("(none)".to_owned(), |v| v.to_string()))]
+    Stale {
+        code: String,
+        expected: i64,
+        current: Option<i64>,
+    },
     /// A write refused by a constraint (unique code, parent link); nothing was written.
     #[error("{0}")]
     Constraint(String),

@@ -7,6 +7,7 @@
 mod accounts;
 mod error;
 mod geometry;
+mod planning;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -19,6 +20,7 @@ use crate::domain::{Area, Building, Household, Layer, Station};
 
 pub use accounts::Accounts;
 pub use error::StoreError;
+pub use planning::{AreaEdit, AreaVersion, ChangeNote, Planning, Proposal, ProposalStatus};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -87,7 +89,7 @@ fn layer_slot(layer: Layer) -> usize {
 /// happens before a batch reaches the store, the store only guarantees atomicity and constraints
 /// (unique codes, parent links, household → building and center-household links).
 #[async_trait]
-pub trait Store: Accounts + Send + Sync + 'static {
+pub trait Store: Accounts + Planning + Send + Sync + 'static {
     /// `sqlite` or `postgres`, for logs and `/readyz`.
     fn backend(&self) -> &'static str;
 

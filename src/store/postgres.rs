@@ -223,7 +223,7 @@ fn services_json(services: &[String]) -> String {
 /// class 22, such as a NUL character in text, which SQLite accepts) is refused input too, and the
 /// message carries PostgreSQL's detail, which names the offending key ("Key (parent_code)=(…) is not
 /// present in table …").
-fn pg_error(doing: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+pub(super) fn pg_error(doing: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |source| {
         if let sqlx::Error::Database(db) = &source {
             let bad_value = db.code().is_some_and(|code| code.starts_with("22"));

@@ -73,7 +73,8 @@ impl SqliteStore {
                     name = excluded.name, level = excluded.level, parent_code = excluded.parent_code,
                     leader_name = excluded.leader_name, leader_phone = excluded.leader_phone,
                     properties = excluded.properties, geom = excluded.geom,
-                    version = areas.version + 1, updated_at = excluded.updated_at
+                    version = areas.version + 1, updated_at = excluded.updated_at,
+                    changed_by = 'import', change_reason = NULL, change_id = NULL
                  RETURNING version",
             )
             .bind(a.code.as_str())

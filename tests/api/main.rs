@@ -16,6 +16,7 @@ mod maps;
 mod nearest;
 mod ogc;
 mod planning;
+mod redraw;
 mod tiles;
 
 use axum::Router;

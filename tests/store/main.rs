@@ -289,6 +289,7 @@ async fn postgis_tables_have_real_geometry_columns() {
     .await
     .expect("reading geometry_columns");
     let expected = [
+        ("area_history", "geom", 4326, "MULTIPOLYGON"),
         ("areas", "geom", 4326, "MULTIPOLYGON"),
         ("buildings", "geom", 4326, "GEOMETRY"),
         ("households", "geom", 4326, "POINT"),
@@ -312,4 +313,77 @@ async fn postgis_tables_have_real_geometry_columns() {
     assert_eq!(kinds, [("POLYGON".to_owned(),), ("POINT".to_owned(),)]);
     pool.close().await;
     store.close().await;
+}
+
+/// Every state an area has had is in its history, whoever wrote it: imports through the triggers,
+/// commits with their author, reason and change; a commit against a stale version writes nothing.
+#[tokio::test]
+async fn history_keeps_every_version_and_stale_commits_write_nothing() {
+    use gridmap::domain::Layer;
+    use gridmap::store::{AreaEdit, ChangeNote};
+    for_each_store(async |store| {
+        let backend = store.backend();
+        let areas = fixtures::areas();
+        store.upsert(&Batch::Areas(areas.clone())).await.unwrap();
+        store.upsert(&Batch::Areas(areas.clone())).await.unwrap();
+        let code = areas[1].code.as_str();
+        let history = store.area_history(code).await.unwrap();
+        assert_eq!(
+            history.iter().map(|v| v.area.version).collect::<Vec<_>>(),
+            [2, 1],
+            "{backend}"
+        );
+        assert!(
+            history
+                .iter()
+                .all(|v| v.changed_by == "import" && v.change_id.is_none())
+        );
+
+        let mut edited = areas[1].clone();
+        edited.name = "改名".into();
+        let note = ChangeNote::new("planner", Some("reason".into()));
+        let stale = store
+            .commit_areas(
+                &[AreaEdit {
+                    area: edited.clone(),
+                    expected_version: 1,
+                }],
+                &note,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(stale, StoreError::Stale { current: Some(2), .. }),
+            "{backend}: {stale}"
+        );
+        assert_eq!(
+            store.area_history(code).await.unwrap().len(),
+            2,
+            "{backend}: nothing written"
+        );
+        let revisions = store.revisions().await.unwrap();
+        store
+            .commit_areas(
+                &[AreaEdit {
+                    area: edited,
+                    expected_version: 2,
+                }],
+                &note,
+            )
+            .await
+            .unwrap();
+        assert!(store.revisions().await.unwrap().get(Layer::Areas) > revisions.get(Layer::Areas));
+        let history = store.area_history(code).await.unwrap();
+        assert_eq!(history[0].area.version, 3);
+        assert_eq!(history[0].area.name, "改名");
+        assert_eq!(history[0].changed_by, "planner");
+        assert_eq!(history[0].change_reason.as_deref(), Some("reason"));
+        assert_eq!(history[0].change_id, Some(note.id));
+        let change = store.change(note.id).await.unwrap();
+        assert_eq!(change.len(), 1);
+        assert_eq!(change[0].area.code.as_str(), code);
+        let loaded = store.load_areas().await.unwrap();
+        assert_eq!(loaded.iter().find(|a| a.code.as_str() == code).unwrap().version, 3);
+    })
+    .await;
 }

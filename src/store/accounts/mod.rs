@@ -54,11 +54,11 @@ fn user_from(name: String, role: &str, scope: Option<String>, created_at: DateTi
 }
 
 /// RFC 3339 with microseconds and `Z`: fixed width, so text order is time order (SQLite).
-fn time_text(t: DateTime<Utc>) -> String {
+pub(in crate::store) fn time_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-fn parse_time(s: &str) -> Result<DateTime<Utc>, StoreError> {
+pub(in crate::store) fn parse_time(s: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| StoreError::Corrupt {
