@@ -7,20 +7,11 @@ use geo::BoundingRect;
 
 use super::auth::Auth;
 use super::error::ApiError;
-use super::params::code;
+use super::params::area;
 use super::respond;
 use super::views::{AreaChildren, AreaDetail, AreaStatsAnswer, AreaSummary};
 use crate::access::Action;
-use crate::index::Index;
 use crate::state::AppState;
-
-fn find(index: &Index, raw: &str) -> Result<u32, ApiError> {
-    let c = code("area code", raw)?;
-    index
-        .areas
-        .find(&c)
-        .ok_or_else(|| ApiError::NotFound(format!("no area with code {c}")))
-}
 
 /// One area with its geometry, ancestors and version (also sent as `ETag`).
 #[utoipa::path(get, path = "/api/v1/areas/{code}", tag = "areas",
@@ -28,7 +19,7 @@ fn find(index: &Index, raw: &str) -> Result<u32, ApiError> {
     responses((status = 200, body = AreaDetail), (status = 404)))]
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(raw): Path<String>) -> Result<Response, ApiError> {
     let index = state.index();
-    let i = find(&index, &raw)?;
+    let i = area(&index, &raw)?;
     let leaders = auth.caller.grant(&index).leaders();
     let a = index.areas.get(i);
     let ancestry = index.areas.ancestry(i);
@@ -65,7 +56,7 @@ pub async fn children(
     Path(raw): Path<String>,
 ) -> Result<Response, ApiError> {
     let index = state.index();
-    let i = find(&index, &raw)?;
+    let i = area(&index, &raw)?;
     let leaders = auth.caller.grant(&index).leaders();
     let children = index
         .areas
@@ -86,7 +77,7 @@ pub async fn children(
     responses((status = 200, body = AreaStatsAnswer), (status = 404)))]
 pub async fn stats(State(state): State<AppState>, auth: Auth, Path(raw): Path<String>) -> Result<Response, ApiError> {
     let index = state.index();
-    let i = find(&index, &raw)?;
+    let i = area(&index, &raw)?;
     let a = index.areas.get(i);
     let s = index.stats(i);
     let counts = auth.caller.grant(&index).sees_household_counts();

@@ -104,6 +104,16 @@ pub fn code(what: &str, s: &str) -> Result<Code, ApiError> {
     Code::parse(s).map_err(|e| ApiError::invalid_parameter(format!("{what}: {e}")))
 }
 
+/// The snapshot's index of the area a path or query names: 400 for a malformed code, 404 for an
+/// unknown one.
+pub fn area(index: &crate::index::Index, raw: &str) -> Result<u32, ApiError> {
+    let c = code("area code", raw)?;
+    index
+        .areas
+        .find(&c)
+        .ok_or_else(|| ApiError::NotFound(format!("no area with code {c}")))
+}
+
 /// Long values are cut in messages so an error never echoes a huge input back.
 pub use crate::domain::clip;
 

@@ -8,10 +8,9 @@ use utoipa::IntoParams;
 use super::auth::Auth;
 use super::error::ApiError;
 use super::extract::Query;
-use super::params::{clip, code, number};
+use super::params::{area, clip, number};
 use super::respond;
 use crate::access::{Action, Sight};
-use crate::index::Index;
 use crate::plan::{self, Band, Measure, Options};
 use crate::state::AppState;
 
@@ -61,14 +60,6 @@ impl CheckParams {
     }
 }
 
-fn find(index: &Index, raw: &str) -> Result<u32, ApiError> {
-    let c = code("area code", raw)?;
-    index
-        .areas
-        .find(&c)
-        .ok_or_else(|| ApiError::NotFound(format!("no area with code {c}")))
-}
-
 /// How the area's children tile it: gaps and overlaps (GeoJSON, m²), children reaching outside,
 /// children in several pieces, households/buildings/stations in no child or in two, and balance.
 #[utoipa::path(get, path = "/api/v1/areas/{code}/validate", tag = "planning",
@@ -81,7 +72,7 @@ pub async fn validate(
     Query(params): Query<CheckParams>,
 ) -> Result<Response, ApiError> {
     let index = state.index();
-    let i = find(&index, &raw)?;
+    let i = area(&index, &raw)?;
     let options = params.options(index.areas.get(i).level)?;
     let caller = auth.caller.clone();
     let answer = tokio::task::spawn_blocking(move || {
