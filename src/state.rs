@@ -20,7 +20,7 @@ use crate::domain::Layer;
 use crate::glyphs::Glyphs;
 use crate::import::{ImportError, Parsed, check_references};
 use crate::index::{Dataset, Index};
-use crate::store::{AreaEdit, ChangeNote, Revisions, Store, StoreError, UpsertSummary};
+use crate::store::{AreaChange, ChangeNote, Revisions, Store, StoreError, UpsertSummary};
 use crate::tiles::TileCache;
 
 #[derive(Clone)]
@@ -205,12 +205,12 @@ impl AppState {
         Ok(summary)
     }
 
-    /// Commits area edits in one transaction (each only if still at the version its editor read),
-    /// then refreshes the index: geometry, the households and buildings that change area with it,
-    /// and the tiles all move together.
-    pub async fn commit_areas(&self, edits: &[AreaEdit], note: &ChangeNote) -> Result<(), StoreError> {
+    /// Commits a change of the areas layer in one transaction (each area only if still at the
+    /// version its editor read), then refreshes the index: geometry, the households and buildings
+    /// that change area with it, and the tiles all move together.
+    pub async fn commit_change(&self, change: &AreaChange, note: &ChangeNote) -> Result<(), StoreError> {
         let mut built_from = self.inner.write.lock().await;
-        self.inner.store.commit_areas(edits, note).await?;
+        self.inner.store.commit_change(change, note).await?;
         self.refresh_locked(&mut built_from).await?;
         Ok(())
     }

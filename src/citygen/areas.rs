@@ -13,7 +13,7 @@ use anyhow::Context;
 
 use super::lakes;
 use super::scale::Plan;
-use crate::demo::geom::{IndexedPolygon, reading_order, signed_area};
+use crate::demo::geom::{IndexedPolygon, signed_area};
 use crate::demo::grids::apportion;
 use crate::demo::names;
 use crate::demo::rng::Rng;
@@ -22,6 +22,7 @@ use crate::demo::tiling::{centroid, tile_evenly};
 use crate::demo::topology::{Rings, Topology};
 use crate::demo::voronoi::Wiggle;
 use crate::domain::Level;
+use crate::domain::numbering::reading_order;
 
 /// The master seed of the city's random streams (襄阳市's code, as in the demo, plus one).
 pub const SEED: u64 = 420_601;

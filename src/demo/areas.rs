@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::geom::{IndexedPolygon, reading_order};
+use super::geom::IndexedPolygon;
 use super::model::{DemoArea, Setting, extra};
 use super::rng::Rng;
 use super::source::{County, Source, Unit};
@@ -15,6 +15,7 @@ use super::topology::{Rings, Topology};
 use super::voronoi::Wiggle;
 use super::{SEED, names, seeds};
 use crate::domain::Level;
+use crate::domain::numbering::reading_order;
 
 /// The counties whose townships are generated.
 pub const TILED_COUNTIES: [&str; 2] = ["420624", "420602"];

@@ -228,28 +228,6 @@ impl IndexedPolygon {
     }
 }
 
-/// Indices of `points` in reading order: rows from north to south, west to east within a row.
-/// Points whose latitudes differ by less than `row_height` (degrees) from the first point of the
-/// current row join that row. This is how grid and red-yard sequence numbers are assigned.
-pub fn reading_order(points: &[[f64; 2]], row_height: f64) -> Vec<usize> {
-    let mut by_lat: Vec<usize> = (0..points.len()).collect();
-    by_lat.sort_by(|&a, &b| points[b][1].total_cmp(&points[a][1]).then(a.cmp(&b)));
-    let mut out = Vec::with_capacity(points.len());
-    let mut row: Vec<usize> = Vec::new();
-    for i in by_lat {
-        if let Some(&first) = row.first()
-            && points[first][1] - points[i][1] > row_height
-        {
-            row.sort_by(|&a, &b| points[a][0].total_cmp(&points[b][0]).then(a.cmp(&b)));
-            out.append(&mut row);
-        }
-        row.push(i);
-    }
-    row.sort_by(|&a, &b| points[a][0].total_cmp(&points[b][0]).then(a.cmp(&b)));
-    out.append(&mut row);
-    out
-}
-
 /// Area-weighted centroid of an open ring, degrees.
 pub fn ring_centroid(ring: &[[f64; 2]]) -> [f64; 2] {
     let o = ring[0];
@@ -301,12 +279,6 @@ mod tests {
         let c = p.clearance_m([112.05, 32.03], 5000.0);
         assert!((c - 1108.9).abs() < 2.0, "{c}");
         assert_eq!(p.clearance_m([112.05, 32.03], 10.0), 10.0);
-    }
-
-    #[test]
-    fn reading_order_is_rows_north_to_south_then_west_to_east() {
-        let pts = [[1.0, 0.0], [0.0, 0.05], [2.0, 1.0], [0.0, 1.02], [1.0, 0.98]];
-        assert_eq!(reading_order(&pts, 0.1), vec![3, 4, 2, 1, 0]);
     }
 
     #[test]

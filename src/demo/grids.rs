@@ -8,7 +8,6 @@
 use serde_json::Value;
 
 use super::areas::single_part;
-use super::geom::reading_order;
 use super::model::{DemoArea, Setting};
 use super::rng::Rng;
 use super::tiling::{centroid, tile_evenly};
@@ -16,6 +15,7 @@ use super::topology::{Rings, Topology};
 use super::voronoi::Wiggle;
 use super::{SEED, names};
 use crate::domain::Level;
+use crate::domain::numbering::reading_order;
 
 /// The number of red house-yards in 李庙镇 (DOMAIN.md).
 pub const RED_YARDS_IN_LIMIAO: usize = 138;

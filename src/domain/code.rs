@@ -68,6 +68,13 @@ impl fmt::Display for Code {
     }
 }
 
+/// Codes hash and compare as their text, so maps keyed by code can be searched with a `&str`.
+impl std::borrow::Borrow<str> for Code {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl AsRef<str> for Code {
     fn as_ref(&self) -> &str {
         &self.0

@@ -7,6 +7,7 @@ mod kind;
 mod layer;
 mod level;
 mod lonlat;
+pub mod numbering;
 mod records;
 mod text;
 

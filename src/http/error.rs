@@ -157,6 +157,11 @@ impl From<StoreError> for ApiError {
             e @ StoreError::Stale { .. } => Self::PreconditionFailed(format!(
                 "{e}: someone committed a change since it was read; reload and redo"
             )),
+            e @ StoreError::CodeUsed { .. } => Self::Conflict {
+                code: "code_used",
+                message: format!("{e}; reload and redo"),
+                details: None,
+            },
             e if e.is_unavailable() => {
                 tracing::warn!(error = %e, "store unavailable");
                 Self::Unavailable("the database cannot be reached; nothing was changed".into())

@@ -42,6 +42,28 @@ pub fn polygonal(value: &GeometryValue, crs: Crs) -> Result<MultiPolygon<f64>, S
     Ok(mp)
 }
 
+/// A drawn line (a planner's cut): a LineString of 2 to 10,000 positions.
+pub fn line(value: &GeometryValue, crs: Crs) -> Result<LineString<f64>, String> {
+    let GeometryValue::LineString { coordinates } = value else {
+        return Err(format!("the line must be a LineString, found {}", type_name(value)));
+    };
+    if !(2..=10_000).contains(&coordinates.len()) {
+        return Err(format!(
+            "the line has {} positions; it needs 2 to 10000",
+            coordinates.len()
+        ));
+    }
+    coordinates
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let l = position(p, crs, &format!("position {i} of the line"))?;
+            Ok(Coord { x: l.lon(), y: l.lat() })
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map(LineString::new)
+}
+
 /// A building: Point, Polygon or MultiPolygon.
 pub fn building(value: &GeometryValue, crs: Crs) -> Result<Geometry<f64>, String> {
     match value {

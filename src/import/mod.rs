@@ -8,7 +8,7 @@
 mod error;
 mod features;
 mod geometry;
-pub use geometry::polygonal;
+pub use geometry::{line, polygonal};
 mod props;
 mod references;
 mod validity;

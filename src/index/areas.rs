@@ -85,7 +85,12 @@ impl AreaIndex {
         &self.areas
     }
 
-    pub fn find(&self, code: &Code) -> Option<u32> {
+    /// The area with `code` (a [`Code`] or a `str`).
+    pub fn find<Q>(&self, code: &Q) -> Option<u32>
+    where
+        Code: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
         self.by_code.get(code).copied()
     }
 

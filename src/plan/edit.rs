@@ -81,7 +81,7 @@ pub fn redraw(
     if shared_edges {
         move_borders(index, parent, &mut changes, tolerance_m2, &mut adjustments);
     }
-    Ok((Redraw { parent, changes }, adjustments))
+    Ok((Redraw::outlines(parent, changes), adjustments))
 }
 
 /// Siblings not drawn lose what the drawn areas now cover, and the land the drawn areas gave up

@@ -16,19 +16,42 @@ use super::topology::{self, Piece};
 use super::validate::{self, Child, Options, Report};
 use crate::index::Index;
 
-/// New geometries for some children of `parent`: `(child index in the snapshot, geometry)`.
+/// A new set of children for `parent`: new geometries for some (`(child index in the snapshot,
+/// geometry)`), some retired (split or merged away) and some created in their place.
 #[derive(Debug, Clone)]
 pub struct Redraw {
     pub parent: u32,
     pub changes: Vec<(u32, MultiPolygon<f64>)>,
+    pub retired: Vec<u32>,
+    pub created: Vec<NewChild>,
 }
 
-/// One point that changes child: indices into the snapshot, `None` for "in no child".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl Redraw {
+    /// New geometries for some children, none retired or created.
+    pub fn outlines(parent: u32, changes: Vec<(u32, MultiPolygon<f64>)>) -> Self {
+        Self {
+            parent,
+            changes,
+            retired: Vec::new(),
+            created: Vec::new(),
+        }
+    }
+}
+
+/// A child a split or merge creates.
+#[derive(Debug, Clone)]
+pub struct NewChild {
+    pub code: String,
+    pub name: String,
+    pub geometry: MultiPolygon<f64>,
+}
+
+/// One point that changes child: child codes, `None` for "in no child".
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Move {
     pub item: u32,
-    pub from: Option<u32>,
-    pub to: Option<u32>,
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 /// A problem a report has, in a form two reports can be compared by.
@@ -88,8 +111,9 @@ pub struct Impact {
     pub new_problems: Vec<Problem>,
     /// Problems before the redraw that are gone after it.
     pub solved: Vec<Problem>,
-    /// Children whose counts change (snapshot indices), the areas whose leaders are concerned.
-    pub affected: Vec<u32>,
+    /// Children whose counts change, are redrawn, retired or created (codes): the areas whose
+    /// leaders are concerned.
+    pub affected: Vec<String>,
     /// Center households (党员中心户) now in another child than a household they look after:
     /// `(center, looked-after)`.
     pub split_links: Vec<(u32, u32)>,
@@ -158,6 +182,7 @@ pub fn assess(index: &Index, redraw: &Redraw, options: Options) -> Impact {
         .children(parent)
         .iter()
         .zip(stored.iter())
+        .filter(|(c, _)| !redraw.retired.contains(c))
         .map(|(&c, child)| match redraw.changes.iter().find(|(i, _)| *i == c) {
             Some((_, g)) => Child {
                 geometry: Cow::Borrowed(g),
@@ -165,20 +190,22 @@ pub fn assess(index: &Index, redraw: &Redraw, options: Options) -> Impact {
             },
             None => child.clone(),
         })
+        .chain(redraw.created.iter().map(|n| Child {
+            code: Cow::Borrowed(n.code.as_str()),
+            name: Cow::Borrowed(n.name.as_str()),
+            geometry: Cow::Borrowed(&n.geometry),
+        }))
         .collect();
     let before = validate::report(index, parent, stored, options);
     let after = validate::report(index, parent, proposed, options);
 
-    // Both reports list children in code order, as the snapshot does; map report rows back to
-    // snapshot indices.
-    let mut children: Vec<u32> = index.areas.children(parent).to_vec();
-    children.sort_by(|a, b| index.areas.get(*a).code.cmp(&index.areas.get(*b).code));
-    let at = |p: Place| p.child().map(|i| children[i]);
+    // Report rows are children in code order; a place is a row.
+    let code_in = |r: &Report, p: Place| p.child().map(|i| r.children[i].code.clone());
     let moves = |b: &[(u32, Place)], a: &[(u32, Place)]| -> Vec<Move> {
         b.iter()
             .zip(a)
             .filter_map(|(&(item, pb), &(_, pa))| {
-                let (from, to) = (at(pb), at(pa));
+                let (from, to) = (code_in(&before, pb), code_in(&after, pa));
                 (from != to).then_some(Move { item, from, to })
             })
             .collect()
@@ -195,20 +222,22 @@ pub fn assess(index: &Index, redraw: &Redraw, options: Options) -> Impact {
     }
     let (new_problems, solved) = compare(&was, &now, options.tolerance_m2);
 
-    let affected: Vec<u32> = before
+    let counts_after = |code: &str| after.children.iter().find(|c| c.code == code).map(|c| c.counts);
+    let code = |i: u32| index.areas.get(i).code.to_string();
+    let affected: Vec<String> = before
         .children
         .iter()
-        .zip(&after.children)
-        .zip(&children)
-        .filter(|((b, a), _)| b.counts != a.counts)
-        .map(|(_, &c)| c)
-        .chain(redraw.changes.iter().map(|(c, _)| *c))
-        .collect::<BTreeSet<u32>>()
+        .filter(|b| counts_after(&b.code) != Some(b.counts))
+        .map(|b| b.code.clone())
+        .chain(redraw.changes.iter().map(|(c, _)| code(*c)))
+        .chain(redraw.retired.iter().map(|&c| code(c)))
+        .chain(redraw.created.iter().map(|n| n.code.clone()))
+        .collect::<BTreeSet<String>>()
         .into_iter()
         .collect();
 
-    let place_after: std::collections::HashMap<u32, Option<u32>> =
-        after.tally.households.iter().map(|&(h, p)| (h, at(p))).collect();
+    let place_after: std::collections::HashMap<u32, Option<usize>> =
+        after.tally.households.iter().map(|&(h, p)| (h, p.child())).collect();
     let moved: BTreeSet<u32> = households.iter().map(|m| m.item).collect();
     let mut split_links = Vec::new();
     for &h in &moved {

@@ -158,22 +158,24 @@ pub type LeaderSight<'a> = &'a dyn Fn(&crate::domain::Area) -> (Option<String>, 
 /// The impact of a redraw. `leaders` shows an area leader's name and phone as the reader may see
 /// them.
 pub fn impact(index: &Index, i: &Impact, sight: &Sight<'_>, leaders: LeaderSight<'_>) -> Value {
-    let code = |a: Option<u32>| a.map(|a| index.areas.get(a).code.as_str());
+    fn code(a: &Option<String>) -> Option<&str> {
+        a.as_deref()
+    }
     let households: Vec<Value> = i
         .households
         .iter()
         .filter(|m| (sight.household)(m.item))
-        .map(|m| json!({"code": index.households.get(m.item).code.as_str(), "from": code(m.from), "to": code(m.to)}))
+        .map(|m| json!({"code": index.households.get(m.item).code.as_str(), "from": code(&m.from), "to": code(&m.to)}))
         .collect();
     let buildings: Vec<Value> = i
         .buildings
         .iter()
-        .map(|m| json!({"code": index.buildings.get(m.item).code.as_str(), "from": code(m.from), "to": code(m.to)}))
+        .map(|m| json!({"code": index.buildings.get(m.item).code.as_str(), "from": code(&m.from), "to": code(&m.to)}))
         .collect();
     let stations: Vec<Value> = i
         .stations
         .iter()
-        .map(|m| json!({"code": index.stations.get(m.item).code.as_str(), "from": code(m.from), "to": code(m.to)}))
+        .map(|m| json!({"code": index.stations.get(m.item).code.as_str(), "from": code(&m.from), "to": code(&m.to)}))
         .collect();
     let counts_of = |r: &Report, c: &str| -> Value {
         r.children.iter().find(|x| x.code == c).map_or(Value::Null, |x| {
@@ -183,17 +185,33 @@ pub fn impact(index: &Index, i: &Impact, sight: &Sight<'_>, leaders: LeaderSight
             Value::Object(m)
         })
     };
+    // Stored areas with their leaders; created ones (a split's or merge's parts) by the name they
+    // would get.
     let areas: Vec<Value> = i
         .affected
         .iter()
-        .map(|&a| {
-            let area = index.areas.get(a);
-            let (leader_name, leader_phone) = leaders(area);
-            json!({
-                "code": area.code.as_str(), "name": area.name, "version": area.version,
-                "leader_name": leader_name, "leader_phone": leader_phone,
-                "before": counts_of(&i.before, area.code.as_str()), "after": counts_of(&i.after, area.code.as_str()),
-            })
+        .map(|c| match index.areas.find(c.as_str()).map(|a| index.areas.get(a)) {
+            Some(area) => {
+                let (leader_name, leader_phone) = leaders(area);
+                let status = if i.after.children.iter().any(|x| x.code == *c) {
+                    "changed"
+                } else {
+                    "retired"
+                };
+                json!({
+                    "code": c, "name": area.name, "version": area.version, "status": status,
+                    "leader_name": leader_name, "leader_phone": leader_phone,
+                    "before": counts_of(&i.before, c), "after": counts_of(&i.after, c),
+                })
+            }
+            None => {
+                let name = i.after.children.iter().find(|x| x.code == *c).map(|x| x.name.as_str());
+                json!({
+                    "code": c, "name": name, "version": null, "status": "created",
+                    "leader_name": null, "leader_phone": null,
+                    "before": null, "after": counts_of(&i.after, c),
+                })
+            }
         })
         .collect();
     let split_links: Vec<Value> = i

@@ -7,9 +7,13 @@ pub mod balance;
 pub mod edit;
 pub mod impact;
 pub mod json;
+pub mod restructure;
+pub mod split;
 pub mod tally;
 pub mod topology;
+pub mod undo;
 pub mod validate;
+pub mod yards;
 
 pub use balance::{Band, Bands, Measure};
 pub use impact::{Impact, Problem, Redraw, assess};

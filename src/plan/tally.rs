@@ -72,6 +72,14 @@ pub struct Counts {
     pub stations: u64,
 }
 
+/// The households that lie in area `area` of `index` (by the snapshot's own location of them).
+pub fn households_in(index: &Index, area: u32) -> Vec<u32> {
+    let level = index.areas.get(area).level;
+    (0..index.households.chains().len() as u32)
+        .filter(|&i| index.households.chains()[i as usize].has(level, area))
+        .collect()
+}
+
 /// Where every point of the parent lies among the children.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {

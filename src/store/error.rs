@@ -43,6 +43,9 @@ pub enum StoreError {
         expected: i64,
         current: Option<i64>,
     },
+    /// A new area was given a code some area held before: codes are never issued twice.
+    #[error("code {code} was held by an area before; a retired code is never issued again")]
+    CodeUsed { code: String },
     /// A write refused by a constraint (unique code, parent link); nothing was written.
     #[error("{0}")]
     Constraint(String),

@@ -20,7 +20,7 @@ use crate::domain::{Area, Building, Household, Layer, Station};
 
 pub use accounts::Accounts;
 pub use error::StoreError;
-pub use planning::{AreaEdit, AreaVersion, ChangeNote, Planning, Proposal, ProposalStatus};
+pub use planning::{AreaChange, AreaEdit, AreaVersion, ChangeNote, LineageLink, Planning, Proposal, ProposalStatus};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 

@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod areas;
+mod compare;
 mod corpus;
 mod errors;
 mod fixture;
@@ -17,6 +18,7 @@ mod nearest;
 mod ogc;
 mod planning;
 mod redraw;
+mod restructure;
 mod tiles;
 
 use axum::Router;

@@ -73,6 +73,91 @@ async fn the_demo_answers_what_a_dispatcher_in_limiao_asks() {
         nearest_stations_in_limiao_come_sorted_by_true_distance(backend, &state, &router).await;
         households_lie_in_grids_and_the_real_enclave_is_a_hole(backend, &state, &router).await;
         every_area_validates_clean(backend, &state, &router).await;
+        red_house_yards_are_suggested_contiguous_and_balanced(backend, &state);
+    }
+}
+
+/// Suggested red house-yards for the 李庙镇 grids with the most center households: each yard one
+/// piece, the yards tiling the grid, households shared fairly, each yard led by a center household
+/// inside it — all checked with geo's own predicates, not the planner's point-in-polygon code.
+fn red_house_yards_are_suggested_contiguous_and_balanced(backend: &str, state: &AppState) {
+    use geo::{Area, BooleanOps, Contains, GeodesicArea};
+    let index = state.index();
+    let mut grids: Vec<(usize, u32)> = (0..index.areas.len() as u32)
+        .filter(|&i| {
+            let a = index.areas.get(i);
+            a.level == Level::Grid && a.code.as_str().starts_with(LIMIAO)
+        })
+        .map(|g| {
+            let outline = &index.areas.get(g).geometry;
+            let centers = index
+                .households
+                .all()
+                .iter()
+                .filter(|h| h.center_household && outline.contains(&Point::new(h.location.lon(), h.location.lat())))
+                .count();
+            (centers, g)
+        })
+        .collect();
+    grids.sort_by(|a, b| b.cmp(a));
+    for &(centers, g) in grids.iter().take(3) {
+        let grid = index.areas.get(g);
+        let k = centers.min(6);
+        assert!(k >= 3, "{backend}: {} has only {centers} center households", grid.code);
+        let s = gridmap::plan::yards::suggest(&index, g, k, 1.0)
+            .unwrap_or_else(|e| panic!("{backend}: {}: {e}", grid.code));
+        assert_eq!(s.yards.len(), k);
+        let inside = |outline: &geo::MultiPolygon<f64>, h: &gridmap::domain::Household| {
+            outline.contains(&Point::new(h.location.lon(), h.location.lat()))
+        };
+        let in_grid: Vec<_> = index
+            .households
+            .all()
+            .iter()
+            .filter(|h| inside(&grid.geometry, h))
+            .collect();
+        let mut total_area = 0.0;
+        let mut counts = Vec::new();
+        for (n, (yard, &leader)) in s.yards.iter().zip(&s.leaders).enumerate() {
+            assert_eq!(
+                yard.geometry.0.len(),
+                1,
+                "{backend}: yard {n} of {} is in pieces",
+                grid.code
+            );
+            total_area += yard.geometry.unsigned_area();
+            for other in &s.yards[n + 1..] {
+                // Below the 1 m² sliver tolerance: the boolean operations' rounding, not an overlap.
+                let overlap = yard.geometry.intersection(&other.geometry).geodesic_area_unsigned();
+                assert!(
+                    overlap < 1.0,
+                    "{backend}: yards of {} overlap by {overlap} m²",
+                    grid.code
+                );
+            }
+            let center = index.households.get(leader);
+            assert!(
+                center.center_household && inside(&yard.geometry, center),
+                "{backend}: leader outside"
+            );
+            assert_eq!(yard.leader_name, center.head_name);
+            counts.push(in_grid.iter().filter(|h| inside(&yard.geometry, h)).count());
+        }
+        let grid_area = grid.geometry.unsigned_area();
+        assert!(
+            (total_area / grid_area - 1.0).abs() < 1e-6,
+            "{backend}: yards do not tile {}",
+            grid.code
+        );
+        let mean = in_grid.len() as f64 / k as f64;
+        for c in &counts {
+            assert!(
+                (*c as f64 - mean).abs() <= (mean * 0.1).max(2.0),
+                "{backend}: {} yards hold {counts:?} of {} households",
+                grid.code,
+                in_grid.len()
+            );
+        }
     }
 }
 

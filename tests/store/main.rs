@@ -387,3 +387,80 @@ async fn history_keeps_every_version_and_stale_commits_write_nothing() {
     })
     .await;
 }
+
+/// A change retiring an area and creating another: one transaction, lineage kept, retired codes
+/// never created afresh, and a retired area brought back only at the version after its last.
+#[tokio::test]
+async fn retired_codes_are_never_created_afresh() {
+    use gridmap::domain::Code;
+    use gridmap::store::{AreaChange, ChangeNote};
+    for_each_store(async |store| {
+        let backend = store.backend();
+        let areas = fixtures::areas();
+        store.upsert(&Batch::Areas(areas.clone())).await.unwrap();
+        let town = areas[0].clone();
+        let mut successor = town.clone();
+        successor.id = uuid::Uuid::new_v4();
+        successor.code = Code::parse("420624105").unwrap();
+        let note = ChangeNote::new("planner", Some("recode".into()));
+        let change = AreaChange {
+            retired: vec![(town.code.clone(), 1)],
+            created: vec![successor.clone()],
+            lineage: vec![(town.code.clone(), successor.code.clone())],
+            ..AreaChange::default()
+        };
+        store.commit_change(&change, &note).await.unwrap();
+        let loaded = store.load_areas().await.unwrap();
+        assert!(!loaded.iter().any(|a| a.code == town.code), "{backend}");
+        assert!(loaded.iter().any(|a| a.code == successor.code), "{backend}");
+        let links = store.lineage(town.code.as_str()).await.unwrap();
+        assert_eq!(links.len(), 1);
+        assert_eq!(
+            (links[0].successor.as_str(), links[0].change_id),
+            ("420624105", note.id)
+        );
+        assert_eq!(store.change_lineage(note.id).await.unwrap(), links);
+        assert_eq!(store.codes_used("4206241").await.unwrap(), ["420624104", "420624105"]);
+
+        // The retired code, created afresh at version 1: refused, nothing written.
+        let mut again = town.clone();
+        again.id = uuid::Uuid::new_v4();
+        let reuse = AreaChange {
+            created: vec![again.clone()],
+            retired: vec![(successor.code.clone(), 1)],
+            ..AreaChange::default()
+        };
+        let e = store
+            .commit_change(&reuse, &ChangeNote::new("planner", None))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::CodeUsed { .. }), "{backend}: {e}");
+        assert!(
+            store
+                .load_areas()
+                .await
+                .unwrap()
+                .iter()
+                .any(|a| a.code == successor.code),
+            "{backend}: rolled back"
+        );
+        // Brought back (undoing the retirement): at version 2, continuing its history.
+        again.version = 2;
+        let back = AreaChange {
+            created: vec![again],
+            retired: vec![(successor.code.clone(), 1)],
+            ..AreaChange::default()
+        };
+        store
+            .commit_change(&back, &ChangeNote::new("planner", None))
+            .await
+            .unwrap();
+        let history = store.area_history(town.code.as_str()).await.unwrap();
+        assert_eq!(
+            history.iter().map(|v| v.area.version).collect::<Vec<_>>(),
+            [2, 1],
+            "{backend}"
+        );
+    })
+    .await;
+}

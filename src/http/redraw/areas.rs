@@ -1,6 +1,9 @@
 //! Commits of one area, its history, and restoring an earlier version.
 
+use std::collections::BTreeSet;
+
 use super::*;
+use crate::plan::undo::{self, UndoError, Undone};
 
 /// Commits a new outline, name or leader of one area. With shared edges (default) the neighbours
 /// whose borders move are committed in the same change.
@@ -46,10 +49,7 @@ pub async fn put_area(
                 .map_err(edit_error)?;
             redraw
         }
-        None => Redraw {
-            parent: index.areas.parent(i).unwrap_or(i),
-            changes: Vec::new(),
-        },
+        None => Redraw::outlines(index.areas.parent(i).unwrap_or(i), Vec::new()),
     };
     let c = Commit {
         redraw,
@@ -75,13 +75,18 @@ pub async fn put_area(
     responses((status = 200, description = "versions, newest first"), (status = 404)))]
 pub async fn history(State(state): State<AppState>, auth: Auth, Path(raw): Path<String>) -> Result<Response, ApiError> {
     let index = state.index();
-    let i = area(&index, &raw)?;
-    let code = index.areas.get(i).code.to_string();
+    // A retired area (split or merged away) is no longer in the index but keeps its history.
+    let (code, current) = match area(&index, &raw) {
+        Ok(i) => (index.areas.get(i).code.to_string(), Some(index.areas.get(i).version)),
+        Err(e) => (Code::parse(&raw).map_err(|_| e)?.to_string(), None),
+    };
+    let store = state.store();
+    let stored = store.area_history(&code).await?;
+    if stored.is_empty() {
+        return Err(ApiError::NotFound(format!("no area {code}, now or before")));
+    }
     let leaders = auth.caller.grant(&index).leaders();
-    let versions: Vec<Value> = state
-        .store()
-        .area_history(&code)
-        .await?
+    let versions: Vec<Value> = stored
         .iter()
         .map(|v| {
             let (leader_name, leader_phone) = crate::features::leader(&v.area, leaders);
@@ -93,12 +98,22 @@ pub async fn history(State(state): State<AppState>, auth: Auth, Path(raw): Path<
             })
         })
         .collect();
+    let lineage: Vec<Value> = store
+        .lineage(&code)
+        .await?
+        .into_iter()
+        .map(|l| {
+            json!({"predecessor": l.predecessor, "successor": l.successor, "change_id": l.change_id,
+                   "changed_at": l.changed_at})
+        })
+        .collect();
     state.audit(
         auth.entry(Action::ReadArea, "areas")
             .codes([code.as_str()])
             .detail("history"),
     )?;
-    respond::json(&json!({"code": code, "version": index.areas.get(i).version, "versions": versions}))
+    respond::json(&json!({"code": code, "version": current, "retired": current.is_none(),
+        "versions": versions, "lineage": lineage}))
 }
 
 /// Goes back to an earlier version: every change made to the area since then is undone, with every
@@ -129,67 +144,113 @@ pub async fn restore(
         ));
     }
     let store = state.store();
-    // The changes since `version`, and for each area they touched the span of versions they made.
-    let mut spans: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    // The changes since `version`: whole changes, with the other areas they touched.
+    let mut undone = Undone::default();
+    let mut seen = BTreeSet::new();
     for v in store.area_history(area.code.as_str()).await? {
         if v.area.version <= body.version {
             continue;
         }
-        let rows = match v.change_id {
-            Some(id) => store.change(id).await?,
-            None => vec![v],
-        };
-        for r in rows {
-            let span = spans
-                .entry(r.area.code.to_string())
-                .or_insert((r.area.version, r.area.version));
-            span.0 = span.0.min(r.area.version);
-            span.1 = span.1.max(r.area.version);
+        match v.change_id {
+            Some(id) if seen.insert(id) => add_change(&state, id, &mut undone).await?,
+            Some(_) => {}
+            None => undone.rows.push(v),
         }
     }
-    let mut edits = Vec::new();
-    for (code, (first, last)) in &spans {
-        let k = index
-            .areas
-            .find(&Code::parse(code).map_err(|e| ApiError::Internal(e.to_string()))?);
-        let Some(k) = k else { continue };
-        let now = index.areas.get(k);
-        may_edit(&auth.caller, &index, k)?;
-        if now.version != *last {
-            return Err(ApiError::Conflict {
-                code: "changed_since",
-                message: format!(
-                    "{code} was changed again (version {}) after the changes being undone; restore it first",
-                    now.version
-                ),
-                details: None,
-            });
-        }
-        let target = store
-            .area_history(code)
-            .await?
-            .into_iter()
-            .find(|v| v.area.version == first - 1)
-            .ok_or_else(|| ApiError::Conflict {
-                code: "no_earlier_version",
-                message: format!("{code} did not exist before the changes being undone"),
-                details: None,
-            })?;
-        let mut record = now.clone();
-        record.name = target.area.name;
-        record.leader_name = target.area.leader_name;
-        record.leader_phone = target.area.leader_phone;
-        record.properties = target.area.properties;
-        record.geometry = target.area.geometry;
-        edits.push(AreaEdit {
-            area: record,
-            expected_version: now.version,
-        });
-    }
+    let change = undoing(&state, &auth, &index, &undone).await?;
     let note = ChangeNote::new(
         auth.caller.user.to_string(),
         Some(format!("restore {} to version {}: {reason}", area.code, body.version)),
     );
-    let changed = write_change(&state, &auth, &edits, &note).await?;
+    let changed = write_change(&state, &auth, &change, &note).await?;
     respond::json(&json!({"change_id": note.id, "reason": note.reason, "areas": changed}))
+}
+
+/// Undoes one change — a redraw, a split, a merge, a suggestion of red house-yards or an earlier
+/// undo — as a new change, provided nothing it touched was changed again since.
+#[utoipa::path(post, path = "/api/v1/changes/{id}/revert", tag = "planning",
+    params(("id" = String, Path, description = "the change (change_id of a commit or a history entry)")),
+    request_body(content = Object, description = "{reason}"),
+    responses((status = 200, description = "the change that undid it"), (status = 403), (status = 404),
+        (status = 409, description = "an area it touched changed since")))]
+pub async fn revert(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(raw): Path<String>,
+    Json(body): Json<ReasonBody>,
+) -> Result<Response, ApiError> {
+    let id = Uuid::parse_str(raw.trim())
+        .map_err(|_| ApiError::bad("invalid_path", format!("{:?} is not a change id (a UUID)", clip(&raw))))?;
+    let reason = reason(body.reason)?;
+    let index = state.index();
+    let mut undone = Undone::default();
+    add_change(&state, id, &mut undone).await?;
+    if undone.rows.is_empty() && undone.links.is_empty() {
+        return Err(ApiError::NotFound(format!("no change {id}")));
+    }
+    let change = undoing(&state, &auth, &index, &undone).await?;
+    let note = ChangeNote::new(
+        auth.caller.user.to_string(),
+        Some(format!("revert change {id}: {reason}")),
+    );
+    let changed = write_change(&state, &auth, &change, &note).await?;
+    respond::json(
+        &json!({"change_id": note.id, "reason": note.reason, "reverted": id, "areas": changed,
+        "retired": change.retired.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(),
+        "restored": change.created.iter().map(|a| a.code.as_str()).collect::<Vec<_>>()}),
+    )
+}
+
+/// Adds what change `id` wrote to `undone`.
+async fn add_change(state: &AppState, id: Uuid, undone: &mut Undone) -> Result<(), ApiError> {
+    let store = state.store();
+    undone.rows.extend(store.change(id).await?);
+    undone.links.extend(
+        store
+            .change_lineage(id)
+            .await?
+            .into_iter()
+            .map(|l| (l.predecessor, l.successor)),
+    );
+    Ok(())
+}
+
+/// The change undoing `undone`, after checking the caller may edit every area it writes (for an
+/// area brought back: its parent).
+async fn undoing(state: &AppState, auth: &Auth, index: &Index, undone: &Undone) -> Result<AreaChange, ApiError> {
+    let store = state.store();
+    let mut history = BTreeMap::new();
+    for code in undo::touched(undone) {
+        let versions = store.area_history(&code).await?;
+        history.insert(code, versions);
+    }
+    let change = undo::plan(undone, &history, |c| index.areas.find(c).map(|i| index.areas.get(i))).map_err(|e| {
+        let code = match e {
+            UndoError::NoEarlierVersion(_) => "no_earlier_version",
+            UndoError::BadCode(_) => return ApiError::Internal(e.to_string()),
+            _ => "changed_since",
+        };
+        ApiError::Conflict {
+            code,
+            message: e.to_string(),
+            details: None,
+        }
+    })?;
+    let grant = auth.caller.grant(index);
+    let editable = change
+        .edits
+        .iter()
+        .map(|e| Some(&e.area.code))
+        .chain(change.retired.iter().map(|(c, _)| Some(c)))
+        .chain(change.created.iter().map(|a| a.parent_code.as_ref()));
+    for code in editable {
+        if !code.is_some_and(|c| grant.may_edit_area(c)) {
+            return Err(ApiError::Forbidden(format!(
+                "the {} role may not change {}",
+                auth.caller.role.as_str(),
+                code.map_or("a county", |c| c.as_str())
+            )));
+        }
+    }
+    Ok(change)
 }

@@ -14,11 +14,15 @@
 
 mod areas;
 mod proposals;
+mod structure;
 
-pub use areas::{__path_history, __path_put_area, __path_restore, history, put_area, restore};
+pub use areas::{__path_history, __path_put_area, __path_restore, __path_revert, history, put_area, restore, revert};
 pub use proposals::{
-    __path_commit_proposal, __path_proposal, __path_proposals, __path_propose, commit_proposal, proposal, proposals,
-    propose,
+    __path_commit_proposal, __path_compare, __path_proposal, __path_proposals, __path_propose, commit_proposal,
+    compare, proposal, proposals, propose,
+};
+pub use structure::{
+    __path_merge_areas, __path_split_area, __path_suggest_red_yards, merge_areas, split_area, suggest_red_yards,
 };
 
 use std::collections::BTreeMap;
@@ -38,12 +42,12 @@ use super::extract::Json;
 use super::params::{area, clip, crs};
 use super::respond;
 use crate::access::{Action, Caller, Sight};
-use crate::domain::{Area, Code, Crs};
+use crate::domain::{Area, Code, Crs, Level};
 use crate::index::Index;
 use crate::plan::edit::{self, Adjustments};
 use crate::plan::{self, Options, Redraw};
 use crate::state::AppState;
-use crate::store::{AreaEdit, ChangeNote, Proposal, ProposalStatus};
+use crate::store::{AreaChange, AreaEdit, ChangeNote, Proposal, ProposalStatus};
 /// One redrawn area in a request.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -279,8 +283,8 @@ async fn commit(state: &AppState, auth: &Auth, index: std::sync::Arc<Index>, c: 
         );
     }
     let note = ChangeNote::new(auth.caller.user.to_string(), Some(reason));
-    let edits: Vec<AreaEdit> = edits.into_values().collect();
-    let changed = write_change(state, auth, &edits, &note).await?;
+    let change = AreaChange::edits(edits.into_values().collect());
+    let changed = write_change(state, auth, &change, &note).await?;
     Ok(json!({"change_id": note.id, "reason": note.reason, "areas": changed, "impact": impact_value}))
 }
 
@@ -301,21 +305,26 @@ fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
     })
 }
 
-/// Writes `edits` as one change and records it in the audit log; the areas with their new
-/// versions.
-async fn write_change(state: &AppState, auth: &Auth, edits: &[AreaEdit], note: &ChangeNote) -> Result<Value, ApiError> {
-    state.commit_areas(edits, note).await?;
+/// Writes `change` and records it in the audit log; the areas it wrote with their new versions
+/// (`null` for retired ones).
+async fn write_change(
+    state: &AppState,
+    auth: &Auth,
+    change: &AreaChange,
+    note: &ChangeNote,
+) -> Result<Value, ApiError> {
+    state.commit_change(change, note).await?;
     let after = state.index();
-    let changed: Vec<Value> = edits
-        .iter()
-        .map(|e| {
-            let v = after.areas.find(&e.area.code).map(|i| after.areas.get(i).version);
-            json!({"code": e.area.code.as_str(), "version": v})
+    let changed: Vec<Value> = change
+        .codes()
+        .map(|c| {
+            let v = after.areas.find(c).map(|i| after.areas.get(i).version);
+            json!({"code": c.as_str(), "version": v})
         })
         .collect();
     state.audit(
         auth.entry(Action::CommitAreas, "areas")
-            .codes(edits.iter().map(|e| e.area.code.to_string()))
+            .codes(change.codes().map(|c| c.to_string()))
             .detail(format!("change {}", note.id)),
     )?;
     Ok(Value::Array(changed))

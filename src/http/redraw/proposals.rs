@@ -1,6 +1,7 @@
 //! Proposals: kept redraws with their impact, read against today's data and carried out once.
 
 use super::*;
+use crate::http::extract::Query;
 
 /// Proposes new outlines and answers their impact, changing nothing; the proposal is kept.
 #[utoipa::path(post, path = "/api/v1/areas/{code}/proposals", tag = "planning",
@@ -122,7 +123,7 @@ fn proposal_redraw(index: &Index, p: &Proposal) -> Result<Kept, ApiError> {
     }
     let parent = parent.ok_or_else(|| ApiError::Internal(format!("proposal {} has no areas", p.id)))?;
     Ok(Kept {
-        redraw: Redraw { parent, changes },
+        redraw: Redraw::outlines(parent, changes),
         stale,
         versions,
     })
@@ -247,4 +248,133 @@ pub async fn commit_proposal(
         .close_proposal(p.id, ProposalStatus::Committed, change_id)
         .await?;
     respond::json(&answer)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareParams {
+    /// Comma-separated proposal ids, 2 to 5.
+    pub ids: String,
+}
+
+/// Several proposals side by side, each read against today's data: how many households, buildings
+/// and stations each moves, the problems each creates, the households-per-child spread each leaves,
+/// each child's households under each, and the households they send to different places.
+#[utoipa::path(get, path = "/api/v1/proposals/compare", tag = "planning",
+    params(("ids" = String, Query, description = "2 to 5 proposal ids, comma-separated")),
+    responses((status = 200, description = "the proposals side by side"), (status = 400), (status = 404)))]
+pub async fn compare(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(params): Query<CompareParams>,
+) -> Result<Response, ApiError> {
+    let ids: Vec<&str> = params.ids.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    if !(2..=5).contains(&ids.len()) {
+        return Err(ApiError::bad(
+            "invalid_query",
+            "\"ids\" must name 2 to 5 proposals, comma-separated",
+        ));
+    }
+    let index = state.index();
+    let mut kept = Vec::with_capacity(ids.len());
+    for raw in &ids {
+        let p = load_proposal(&state, &auth, &index, raw).await?;
+        let k = proposal_redraw(&index, &p)?;
+        kept.push((p, k));
+    }
+    let caller = auth.caller.clone();
+    let idx = index.clone();
+    let redraws: Vec<Redraw> = kept.iter().map(|(_, k)| k.redraw.clone()).collect();
+    let impacts = blocking(move || {
+        redraws
+            .iter()
+            .map(|r| plan::assess(&idx, r, Options::for_children_of(idx.areas.get(r.parent).level)))
+            .collect::<Vec<_>>()
+    })
+    .await?;
+    let grant = caller.grant(&index);
+    let counts = grant.sees_household_counts();
+    let shown = |h: u32| grant.household(h) != Sight::Hidden;
+    let households = |r: &plan::validate::Report, code: &str| {
+        r.children
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| c.counts.measures[plan::Measure::Households as usize])
+    };
+    // Every child any proposal has, before or after.
+    let mut children: Vec<String> = impacts
+        .iter()
+        .flat_map(|i| {
+            i.before
+                .children
+                .iter()
+                .chain(&i.after.children)
+                .map(|c| c.code.clone())
+        })
+        .collect();
+    children.sort();
+    children.dedup();
+    let table: Vec<Value> = children
+        .iter()
+        .map(|c| {
+            let before = impacts.first().and_then(|i| households(&i.before, c));
+            let after: Vec<Option<u64>> = impacts.iter().map(|i| households(&i.after, c)).collect();
+            if counts {
+                json!({"code": c, "before": before, "after": after})
+            } else {
+                json!({"code": c, "before": null, "after": after.iter().map(|_| Value::Null).collect::<Vec<_>>()})
+            }
+        })
+        .collect();
+    // Households whose destination differs between the proposals.
+    let mut dest: BTreeMap<u32, Vec<Option<String>>> = BTreeMap::new();
+    for (k, i) in impacts.iter().enumerate() {
+        for m in &i.households {
+            dest.entry(m.item).or_insert_with(|| vec![None; impacts.len()])[k] = m.to.clone();
+        }
+    }
+    let differ: Vec<Value> = dest
+        .iter()
+        .filter(|(h, _)| shown(**h))
+        .filter_map(|(h, to)| {
+            // A proposal that does not move the household leaves it where it is.
+            let home = impacts
+                .iter()
+                .find_map(|i| i.households.iter().find(|m| m.item == *h).and_then(|m| m.from.clone()));
+            let to: Vec<Option<String>> = to
+                .iter()
+                .zip(&impacts)
+                .map(|(t, i)| {
+                    if i.households.iter().any(|m| m.item == *h) {
+                        t.clone()
+                    } else {
+                        home.clone()
+                    }
+                })
+                .collect();
+            (to.iter().any(|t| *t != to[0])).then(|| json!({"code": index.households.get(*h).code.as_str(), "to": to}))
+        })
+        .collect();
+    let proposals: Vec<Value> = kept
+        .iter()
+        .zip(&impacts)
+        .map(|((p, k), i)| {
+            let spread = i
+                .after
+                .spreads
+                .iter()
+                .find(|(m, _)| *m == plan::Measure::Households)
+                .and_then(|(_, s)| *s)
+                .filter(|_| counts)
+                .map(|s| json!({"min": s.min, "max": s.max}));
+            json!({
+                "id": p.id, "title": p.title, "created_by": p.created_by, "status": p.status.as_str(), "stale": k.stale,
+                "households_moved": if counts { json!(i.households.len()) } else { Value::Null },
+                "buildings_moved": i.buildings.len(), "stations_moved": i.stations.len(),
+                "areas_affected": i.affected, "new_problems": i.new_problems.iter().map(plan::json::problem).collect::<Vec<_>>(),
+                "blocking": i.blocking().next().is_some(), "households_spread": spread,
+            })
+        })
+        .collect();
+    respond::json(&json!({"proposals": proposals, "children": table, "households_differ": differ}))
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::StoreError;
-use crate::domain::Area;
+use crate::domain::{Area, Code};
 
 /// Who changed areas and why; `id` groups the areas one commit changed together.
 #[derive(Debug, Clone)]
@@ -37,6 +37,49 @@ impl ChangeNote {
 pub struct AreaEdit {
     pub area: Area,
     pub expected_version: i64,
+}
+
+/// Everything one commit writes to the areas layer, in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct AreaChange {
+    /// Areas rewritten in place, each only if still at its expected version.
+    pub edits: Vec<AreaEdit>,
+    /// Areas retired (split, merged or recoded away), each only if still at the given version:
+    /// removed from the layer; their states stay in the history, so their codes are never issued
+    /// again.
+    pub retired: Vec<(Code, i64)>,
+    /// Areas created: at version 1 with a code no area ever held, or — undoing a retirement — at the
+    /// version after the retired area's last one.
+    pub created: Vec<Area>,
+    /// `(predecessor, successor)`: which areas the created ones came from.
+    pub lineage: Vec<(Code, Code)>,
+}
+
+impl AreaChange {
+    pub fn edits(edits: Vec<AreaEdit>) -> Self {
+        Self {
+            edits,
+            ..Self::default()
+        }
+    }
+
+    /// The codes the change writes, retires or creates.
+    pub fn codes(&self) -> impl Iterator<Item = &Code> {
+        self.edits
+            .iter()
+            .map(|e| &e.area.code)
+            .chain(self.retired.iter().map(|(c, _)| c))
+            .chain(self.created.iter().map(|a| &a.code))
+    }
+}
+
+/// One link of an area's lineage: `successor` was made from `predecessor` by change `change_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineageLink {
+    pub predecessor: String,
+    pub successor: String,
+    pub change_id: Uuid,
+    pub changed_at: DateTime<Utc>,
 }
 
 /// One stored state of an area.
@@ -89,10 +132,24 @@ pub struct Proposal {
 
 #[async_trait]
 pub trait Planning: Send + Sync {
-    /// Writes every edit in one transaction, each only if the stored area is still at its
-    /// `expected_version`; bumps the areas layer's revision. [`StoreError::Stale`] (nothing
-    /// written) names the first area that moved on.
-    async fn commit_areas(&self, edits: &[AreaEdit], note: &ChangeNote) -> Result<(), StoreError>;
+    /// Writes `change` in one transaction and bumps the areas layer's revision. Nothing is written
+    /// when an edited or retired area moved on ([`StoreError::Stale`], naming the first) or a
+    /// created code was held before ([`StoreError::CodeUsed`]).
+    async fn commit_change(&self, change: &AreaChange, note: &ChangeNote) -> Result<(), StoreError>;
+
+    /// [`Planning::commit_change`] of edits alone.
+    async fn commit_areas(&self, edits: &[AreaEdit], note: &ChangeNote) -> Result<(), StoreError> {
+        self.commit_change(&AreaChange::edits(edits.to_vec()), note).await
+    }
+
+    /// Every code an area has ever held (current or retired) that starts with `prefix`, sorted.
+    async fn codes_used(&self, prefix: &str) -> Result<Vec<String>, StoreError>;
+
+    /// The links where `code` is predecessor or successor, oldest first.
+    async fn lineage(&self, code: &str) -> Result<Vec<LineageLink>, StoreError>;
+
+    /// The links change `id` made.
+    async fn change_lineage(&self, id: Uuid) -> Result<Vec<LineageLink>, StoreError>;
 
     /// Every stored state of area `code`, newest first.
     async fn area_history(&self, code: &str) -> Result<Vec<AreaVersion>, StoreError>;
@@ -123,4 +180,21 @@ fn corrupt(what: &str, reason: String) -> StoreError {
 
 fn status(s: &str) -> Result<ProposalStatus, StoreError> {
     ProposalStatus::parse(s).ok_or_else(|| corrupt("proposal", format!("status {s:?}")))
+}
+
+/// The upper end of the range of codes starting with `prefix`: codes are ASCII letters, digits,
+/// `-`, `_` and `.`, all below `~`, so `[prefix, prefix + "~")` holds exactly them.
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}~")
+}
+
+/// Whether area `a` may be created given the newest version its code had in the history.
+fn creatable(a: &Area, last: Option<i64>) -> Result<(), StoreError> {
+    match (a.version, last) {
+        (1, None) => Ok(()),
+        (v, Some(l)) if v == l + 1 => Ok(()),
+        _ => Err(StoreError::CodeUsed {
+            code: a.code.to_string(),
+        }),
+    }
 }

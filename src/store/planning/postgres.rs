@@ -4,7 +4,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{AreaEdit, AreaVersion, ChangeNote, Planning, Proposal, ProposalStatus, corrupt, status};
+use super::{
+    AreaChange, AreaVersion, ChangeNote, LineageLink, Planning, Proposal, ProposalStatus, corrupt, creatable,
+    prefix_end, status,
+};
 use crate::domain::Area;
 use crate::store::geometry::to_wkb;
 use crate::store::postgres::pg_error;
@@ -73,16 +76,56 @@ macro_rules! proposal_columns {
     };
 }
 
+fn links(rows: Vec<(String, String, Uuid, DateTime<Utc>)>) -> Vec<LineageLink> {
+    rows.into_iter()
+        .map(|(predecessor, successor, change_id, changed_at)| LineageLink {
+            predecessor,
+            successor,
+            change_id,
+            changed_at,
+        })
+        .collect()
+}
+
+/// The error for a guarded write that found `code` at another version than `expected`.
+async fn stale(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    code: &str,
+    expected: i64,
+) -> Result<StoreError, StoreError> {
+    let current: Option<(i64,)> = sqlx::query_as("SELECT version FROM areas WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(pg_error("reading an area's version"))?;
+    Ok(StoreError::Stale {
+        code: code.to_owned(),
+        expected,
+        current: current.map(|c| c.0),
+    })
+}
+
 #[async_trait]
 impl Planning for PostgresStore {
-    async fn commit_areas(&self, edits: &[AreaEdit], note: &ChangeNote) -> Result<(), StoreError> {
+    async fn commit_change(&self, change: &AreaChange, note: &ChangeNote) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(pg_error("starting a transaction"))?;
         // First, as every writer of the layer does: concurrent writers queue here.
         sqlx::query("UPDATE layer_revisions SET revision = revision + 1 WHERE layer = 'areas'")
             .execute(&mut *tx)
             .await
             .map_err(pg_error("bumping the layer revision"))?;
-        for e in edits {
+        for (code, expected) in &change.retired {
+            let gone = sqlx::query("DELETE FROM areas WHERE code = $1 AND version = $2")
+                .bind(code.as_str())
+                .bind(expected)
+                .execute(&mut *tx)
+                .await
+                .map_err(pg_error("retiring an area"))?;
+            if gone.rows_affected() == 0 {
+                return Err(stale(&mut tx, code.as_str(), *expected).await?);
+            }
+        }
+        for e in &change.edits {
             let a = &e.area;
             let written = sqlx::query(
                 "UPDATE areas SET name = $1, leader_name = $2, leader_phone = $3, properties = $4::jsonb,
@@ -104,20 +147,73 @@ impl Planning for PostgresStore {
             .await
             .map_err(pg_error("committing an area"))?;
             if written.rows_affected() == 0 {
-                let current: Option<(i64,)> = sqlx::query_as("SELECT version FROM areas WHERE code = $1")
-                    .bind(a.code.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(pg_error("reading an area's version"))?;
-                return Err(StoreError::Stale {
-                    code: a.code.to_string(),
-                    expected: e.expected_version,
-                    current: current.map(|c| c.0),
-                });
+                return Err(stale(&mut tx, a.code.as_str(), e.expected_version).await?);
             }
+        }
+        for a in &change.created {
+            let last: (Option<i64>,) = sqlx::query_as("SELECT max(version) FROM area_history WHERE code = $1")
+                .bind(a.code.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(pg_error("reading a code's history"))?;
+            creatable(a, last.0)?;
+            sqlx::query(
+                "INSERT INTO areas (code, id, name, level, parent_code, leader_name, leader_phone, properties, geom,
+                                    version, updated_at, changed_by, change_reason, change_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, ST_Multi(ST_GeomFromWKB($9, 4326)), $10, now(),
+                         $11, $12, $13)",
+            )
+            .bind(a.code.as_str())
+            .bind(a.id)
+            .bind(&a.name)
+            .bind(a.level.as_str())
+            .bind(a.parent_code.as_ref().map(|c| c.as_str()))
+            .bind(&a.leader_name)
+            .bind(&a.leader_phone)
+            .bind(properties_json(&a.properties))
+            .bind(to_wkb(&geo::Geometry::MultiPolygon(a.geometry.clone())))
+            .bind(a.version)
+            .bind(&note.by)
+            .bind(&note.reason)
+            .bind(note.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(pg_error("creating an area"))?;
+        }
+        for (from, to) in &change.lineage {
+            sqlx::query("INSERT INTO area_lineage (predecessor, successor, change_id) VALUES ($1, $2, $3)")
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(note.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(pg_error("recording lineage"))?;
         }
         tx.commit().await.map_err(pg_error("committing the change"))?;
         Ok(())
+    }
+
+    async fn codes_used(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT DISTINCT code FROM area_history WHERE code >= $1 AND code < $2 ORDER BY code")
+                .bind(prefix)
+                .bind(prefix_end(prefix))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(pg_error("listing codes in use"))?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    async fn lineage(&self, code: &str) -> Result<Vec<LineageLink>, StoreError> {
+        let rows: Vec<(String, String, Uuid, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT predecessor, successor, change_id, changed_at FROM area_lineage
+             WHERE predecessor = $1 OR successor = $1 ORDER BY changed_at, predecessor, successor",
+        )
+        .bind(code)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(pg_error("reading lineage"))?;
+        Ok(links(rows))
     }
 
     async fn area_history(&self, code: &str) -> Result<Vec<AreaVersion>, StoreError> {
@@ -144,6 +240,18 @@ impl Planning for PostgresStore {
         .await
         .map_err(pg_error("reading a change"))?;
         rows.into_iter().map(version).collect()
+    }
+
+    async fn change_lineage(&self, id: Uuid) -> Result<Vec<LineageLink>, StoreError> {
+        let rows: Vec<(String, String, Uuid, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT predecessor, successor, change_id, changed_at FROM area_lineage
+             WHERE change_id = $1 ORDER BY predecessor, successor",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(pg_error("reading a change's lineage"))?;
+        Ok(links(rows))
     }
 
     async fn add_proposal(&self, p: &Proposal) -> Result<(), StoreError> {

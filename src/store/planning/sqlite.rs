@@ -3,7 +3,10 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::{AreaEdit, AreaVersion, ChangeNote, Planning, Proposal, ProposalStatus, corrupt, status};
+use super::{
+    AreaChange, AreaVersion, ChangeNote, LineageLink, Planning, Proposal, ProposalStatus, corrupt, creatable,
+    prefix_end, status,
+};
 use crate::domain::Area;
 use crate::store::accounts::{parse_time, time_text};
 use crate::store::geometry::to_wkb;
@@ -73,16 +76,58 @@ macro_rules! proposal_columns {
     };
 }
 
+fn links(rows: Vec<(String, String, String, String)>) -> Result<Vec<LineageLink>, StoreError> {
+    rows.into_iter()
+        .map(|(predecessor, successor, change_id, changed_at)| {
+            Ok(LineageLink {
+                change_id: uuid("lineage", &change_id)?,
+                changed_at: parse_time(&changed_at)?,
+                predecessor,
+                successor,
+            })
+        })
+        .collect()
+}
+
+/// The error for a guarded write that found `code` at another version than `expected`.
+async fn stale(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    code: &str,
+    expected: i64,
+) -> Result<StoreError, StoreError> {
+    let current: Option<(i64,)> = sqlx::query_as("SELECT version FROM areas WHERE code = ?")
+        .bind(code)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(StoreError::query("reading an area's version"))?;
+    Ok(StoreError::Stale {
+        code: code.to_owned(),
+        expected,
+        current: current.map(|c| c.0),
+    })
+}
+
 #[async_trait]
 impl Planning for SqliteStore {
-    async fn commit_areas(&self, edits: &[AreaEdit], note: &ChangeNote) -> Result<(), StoreError> {
+    async fn commit_change(&self, change: &AreaChange, note: &ChangeNote) -> Result<(), StoreError> {
         let now = time_text(chrono::Utc::now());
         let mut tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(StoreError::query("starting a transaction"))?;
-        for e in edits {
+        for (code, expected) in &change.retired {
+            let gone = sqlx::query("DELETE FROM areas WHERE code = ? AND version = ?")
+                .bind(code.as_str())
+                .bind(expected)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::query("retiring an area"))?;
+            if gone.rows_affected() == 0 {
+                return Err(stale(&mut tx, code.as_str(), *expected).await?);
+            }
+        }
+        for e in &change.edits {
             let a = &e.area;
             let written = sqlx::query(
                 "UPDATE areas SET name = ?, leader_name = ?, leader_phone = ?, properties = ?, geom = ?,
@@ -104,17 +149,48 @@ impl Planning for SqliteStore {
             .await
             .map_err(StoreError::query("committing an area"))?;
             if written.rows_affected() == 0 {
-                let current: Option<(i64,)> = sqlx::query_as("SELECT version FROM areas WHERE code = ?")
-                    .bind(a.code.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(StoreError::query("reading an area's version"))?;
-                return Err(StoreError::Stale {
-                    code: a.code.to_string(),
-                    expected: e.expected_version,
-                    current: current.map(|c| c.0),
-                });
+                return Err(stale(&mut tx, a.code.as_str(), e.expected_version).await?);
             }
+        }
+        for a in &change.created {
+            let last: (Option<i64>,) = sqlx::query_as("SELECT max(version) FROM area_history WHERE code = ?")
+                .bind(a.code.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(StoreError::query("reading a code's history"))?;
+            creatable(a, last.0)?;
+            sqlx::query(
+                "INSERT INTO areas (code, id, name, level, parent_code, leader_name, leader_phone, properties, geom,
+                                    version, updated_at, changed_by, change_reason, change_id)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(a.code.as_str())
+            .bind(a.id.to_string())
+            .bind(&a.name)
+            .bind(a.level.as_str())
+            .bind(a.parent_code.as_ref().map(|c| c.as_str()))
+            .bind(&a.leader_name)
+            .bind(&a.leader_phone)
+            .bind(properties_json(&a.properties))
+            .bind(to_wkb(&geo::Geometry::MultiPolygon(a.geometry.clone())))
+            .bind(a.version)
+            .bind(&now)
+            .bind(&note.by)
+            .bind(&note.reason)
+            .bind(note.id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("creating an area"))?;
+        }
+        for (from, to) in &change.lineage {
+            sqlx::query("INSERT INTO area_lineage (predecessor, successor, change_id, changed_at) VALUES (?, ?, ?, ?)")
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(note.id.to_string())
+                .bind(&now)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::query("recording lineage"))?;
         }
         sqlx::query("UPDATE layer_revisions SET revision = revision + 1 WHERE layer = 'areas'")
             .execute(&mut *tx)
@@ -122,6 +198,30 @@ impl Planning for SqliteStore {
             .map_err(StoreError::query("bumping the layer revision"))?;
         tx.commit().await.map_err(StoreError::query("committing the change"))?;
         Ok(())
+    }
+
+    async fn codes_used(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT DISTINCT code FROM area_history WHERE code >= ? AND code < ? ORDER BY code")
+                .bind(prefix)
+                .bind(prefix_end(prefix))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::query("listing codes in use"))?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    async fn lineage(&self, code: &str) -> Result<Vec<LineageLink>, StoreError> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT predecessor, successor, change_id, changed_at FROM area_lineage
+             WHERE predecessor = ? OR successor = ? ORDER BY changed_at, predecessor, successor",
+        )
+        .bind(code)
+        .bind(code)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("reading lineage"))?;
+        links(rows)
     }
 
     async fn area_history(&self, code: &str) -> Result<Vec<AreaVersion>, StoreError> {
@@ -148,6 +248,18 @@ impl Planning for SqliteStore {
         .await
         .map_err(StoreError::query("reading a change"))?;
         rows.into_iter().map(version).collect()
+    }
+
+    async fn change_lineage(&self, id: Uuid) -> Result<Vec<LineageLink>, StoreError> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT predecessor, successor, change_id, changed_at FROM area_lineage
+             WHERE change_id = ? ORDER BY predecessor, successor",
+        )
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("reading a change's lineage"))?;
+        links(rows)
     }
 
     async fn add_proposal(&self, p: &Proposal) -> Result<(), StoreError> {
