@@ -20,7 +20,7 @@ use crate::domain::Layer;
 use crate::glyphs::Glyphs;
 use crate::import::{ImportError, Parsed, check_references};
 use crate::index::{Dataset, Index};
-use crate::store::{AreaChange, ChangeNote, Revisions, Store, StoreError, UpsertSummary};
+use crate::store::{AreaChange, Batch, ChangeNote, Revisions, Store, StoreError, UpsertSummary};
 use crate::tiles::TileCache;
 
 #[derive(Clone)]
@@ -199,7 +199,11 @@ impl AppState {
             return Ok(UpsertSummary::default());
         }
         let mut built_from = self.inner.write.lock().await;
-        check_references(&parsed, &self.index())?;
+        let retired = match parsed.batch {
+            Batch::Areas(_) => self.inner.store.retired_codes().await?.into_iter().collect(),
+            _ => Default::default(),
+        };
+        check_references(&parsed, &self.index(), &retired)?;
         let summary = self.inner.store.upsert(&parsed.batch).await?;
         self.refresh_locked(&mut built_from).await?;
         Ok(summary)

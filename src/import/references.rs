@@ -9,7 +9,13 @@ use crate::index::Index;
 use crate::store::Batch;
 
 /// Every reference in `parsed` must resolve, in the batch itself or in `index` (the stored data).
-pub fn check_references(parsed: &Parsed, index: &Index) -> Result<(), super::ImportError> {
+/// `retired` holds the codes of areas retired by a split or merge: they are never given to an area
+/// again, by a planner's change or by an import.
+pub fn check_references(
+    parsed: &Parsed,
+    index: &Index,
+    retired: &std::collections::HashSet<String>,
+) -> Result<(), super::ImportError> {
     let mut problems = Problems::default();
     let mut report = |i: usize, code: &Code, reason: String| {
         let (file, index) = &parsed.origins[i];
@@ -19,6 +25,13 @@ pub fn check_references(parsed: &Parsed, index: &Index) -> Result<(), super::Imp
         Batch::Areas(areas) => {
             let in_batch: HashMap<&Code, Level> = areas.iter().map(|a| (&a.code, a.level)).collect();
             for (i, a) in areas.iter().enumerate() {
+                if retired.contains(a.code.as_str()) {
+                    report(
+                        i,
+                        &a.code,
+                        "was retired by a split or merge (see its history); retired codes are never used again".into(),
+                    );
+                }
                 let Some(parent) = &a.parent_code else { continue };
                 let parent_level = in_batch
                     .get(parent)

@@ -7,6 +7,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use gridmap::domain::Layer;
 use serde_json::{Value, json};
 
 use super::fixture::{COMMUNITY, GRID_E, GRID_W, YARD_N, YARD_S};
@@ -137,6 +138,16 @@ async fn split_merge_and_revert_keep_codes_lineage_and_children() {
         assert_eq!(status, StatusCode::OK, "{h}");
         assert_eq!(h["retired"], true);
         assert_eq!(h["lineage"].as_array().unwrap().len(), 2, "{h}");
+        // An import may not bring a retired code back either.
+        let again = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"code": GRID_E, "name": "东网格", "level": "grid", "parent_code": COMMUNITY},
+            "geometry": {"type": "Polygon", "coordinates": [super::fixture::rect(112.15, 32.0, 112.2, 32.1)]}}]});
+        let e = app
+            .import(Layer::Areas, &again.to_string())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("retired"), "{backend}: {e}");
 
         // Merge the two parts back: a new code (…005), never the retired …002.
         let merge = format!("/api/v1/areas/{west_part}/merge");

@@ -145,6 +145,9 @@ pub trait Planning: Send + Sync {
     /// Every code an area has ever held (current or retired) that starts with `prefix`, sorted.
     async fn codes_used(&self, prefix: &str) -> Result<Vec<String>, StoreError>;
 
+    /// The codes of retired areas: in the history, no longer in the layer.
+    async fn retired_codes(&self) -> Result<Vec<String>, StoreError>;
+
     /// The links where `code` is predecessor or successor, oldest first.
     async fn lineage(&self, code: &str) -> Result<Vec<LineageLink>, StoreError>;
 

@@ -204,6 +204,17 @@ impl Planning for PostgresStore {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
+    async fn retired_codes(&self) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT h.code FROM area_history h
+             WHERE NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = h.code) ORDER BY h.code",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(pg_error("listing retired codes"))?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
     async fn lineage(&self, code: &str) -> Result<Vec<LineageLink>, StoreError> {
         let rows: Vec<(String, String, Uuid, DateTime<Utc>)> = sqlx::query_as(
             "SELECT predecessor, successor, change_id, changed_at FROM area_lineage
