@@ -1,6 +1,4 @@
 // Small DOM helpers. Everything from the server is written with textContent, never as HTML.
-import { t } from './i18n';
-
 export const $ = <E extends HTMLElement>(id: string) => document.getElementById(id) as E;
 
 export function el(tag: string, text?: string, cls?: string): HTMLElement {
@@ -8,13 +6,6 @@ export function el(tag: string, text?: string, cls?: string): HTMLElement {
   if (text !== undefined) e.textContent = text;
   if (cls) e.className = cls;
   return e;
-}
-
-export function button(key: string, onClick: () => void, cls?: string): HTMLButtonElement {
-  const b = el('button', t(key), cls) as HTMLButtonElement;
-  b.type = 'button';
-  b.addEventListener('click', onClick);
-  return b;
 }
 
 export function showError(e: unknown) {

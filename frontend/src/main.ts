@@ -9,6 +9,7 @@ import { $, showError } from './dom';
 import { setUpHouseholds } from './households';
 import { onLangChange, t, toggleLang, zh } from './i18n';
 import { renderLayers, startMap, withoutHouseholds } from './map';
+import { setUpPlanner } from './planner';
 
 function renderStatic() {
   document.documentElement.lang = zh() ? 'zh-CN' : 'en';
@@ -39,6 +40,7 @@ function enter(me: Me) {
   renderLayers();
   renderKinds();
   renderWho();
+  setUpPlanner(me);
   document.body.dataset.role = me.role;
   void startMap(me).catch(showError);
 }

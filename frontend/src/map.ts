@@ -84,7 +84,7 @@ export function withoutHouseholds() {
   visible.households_layer = false;
 }
 
-function renderLayers() {
+export function renderLayers() {
   const toggles = $('toggles');
   toggles.replaceChildren();
   for (const g of groups) {
@@ -108,7 +108,6 @@ function renderLayers() {
   }
 }
 onLangChange(renderLayers);
-export { renderLayers };
 
 // --- overlay ---------------------------------------------------------------------------------
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
