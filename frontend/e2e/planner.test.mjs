@@ -225,15 +225,23 @@ test('a planner moves a shared border, sees who moves, commits, and restores fro
   await page.click('#lang');
 });
 
-test('a commit on an area someone else changed meanwhile is refused with a reload', async () => {
+test('a vertex snaps to a neighbour\'s; a commit on an area someone else changed meanwhile is refused with a reload', async () => {
   const community = '420602003006';
   const children = (await api('GET', `/api/v1/areas/${community}/children`)).body.children.map((c) => c.code);
   const [a, b] = await Promise.all(children.slice(0, 2).map(async (c) => (await api('GET', `/api/v1/areas/${c}`)).body));
   const shared = ring(a.geometry).slice(1, -1).find((p) => ring(b.geometry).some((q) => same(p, q)));
   assert.ok(shared, `${a.code} and ${b.code} share a vertex`);
+  // Dragged to a few pixels from another vertex of the neighbour, the vertex snaps onto it: the
+  // nearest one of b's own that lies far enough away for a real drag (≥ 50 m).
+  const dist = (p) => Math.hypot(p[0] - shared[0], p[1] - shared[1]);
+  const next = ring(b.geometry).filter((q) => !ring(a.geometry).some((p) => same(p, q)) && dist(q) > 0.0005)
+    .sort((p, q) => dist(p) - dist(q))[0];
+  assert.ok(next, `${b.code} has a vertex of its own`);
   await page.click('#tab-planner');
   await openArea(page, community);
-  await dragVertex(page, a.code, shared, [0.0004, -0.0003]);
+  const { geometry } = await dragVertex(page, a.code, shared, [next[0] - shared[0] + 0.00005, next[1] - shared[1] + 0.00004]);
+  assert.ok(ring(geometry).some((p) => same(p, next)), `snapped onto ${next}: ${JSON.stringify(ring(geometry))}`);
+  assert.ok(!ring(geometry).some((p) => same(p, shared)), 'the shared vertex moved');
   // Someone else commits a new leader meanwhile.
   const other = await api('PUT', `/api/v1/areas/${a.code}`, { reason: '网格长调整', leader_name: '新网格长' },
     { 'If-Match': `"${a.version}"` }, planner);
