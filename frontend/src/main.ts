@@ -22,7 +22,7 @@ function renderWho() {
   const scope = me.scope ? ` · ${me.scope}` : '';
   $('who').textContent = `${me.user}（${t(me.role)}${scope}）`;
 }
-// The static texts first: the parts registered later re-write their own on top.
+// The page's fixed texts (data-i18n) and the account line; each part re-writes what it shows itself.
 onLangChange(renderStatic);
 onLangChange(renderWho);
 $('lang').addEventListener('click', toggleLang);
