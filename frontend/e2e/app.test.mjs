@@ -2,109 +2,39 @@
 // SQLite store holding the demo. Screenshots go to test-output/ at the repository root.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import http from 'node:http';
-import { chromium } from 'playwright-core';
+import { freePort, logIn, out, settle as settleOn, sleep, startStack, tokenOf as tokenAt, variance as varianceOn } from './harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(root, 'target', 'debug', 'gridmap');
-const out = join(root, 'test-output');
-const chrome = process.env.CHROMIUM ?? '/usr/bin/chromium';
-let server, browser, page, base, tmp, adminToken;
-const PASSWORD = 'e2e password 1';
+let stack, browser, page, base, adminToken;
 // A household whose name and address are markup: the app must show them as text.
 const XSS_NAME = '<img src=x onerror="document.body.dataset.pwned=1">';
 const XSS_ADDRESS = '<script>document.body.dataset.pwned=2</script>';
 
 // Node-side reads of the API, as the admin unless another token is given.
 const apiGet = (path, token = adminToken) => fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
-async function tokenOf(username) {
-  const res = await fetch(`${base}/api/v1/auth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  assert.equal(res.status, 200, `login of ${username}`);
-  return (await res.json()).token;
-}
-// Logs in through the app's own form.
-async function logIn(tab, username, password = PASSWORD) {
-  await tab.waitForSelector('#login-form');
-  await tab.fill('#username', username);
-  await tab.fill('#password', password);
-  await tab.click('#login-go');
-}
-
-const freePort = () => new Promise((ok) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
-});
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Pixel spread of a PNG screenshot, measured in the page itself (no image library needed).
-async function variance(png) {
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    let n = 0, s = 0, s2 = 0;
-    for (let i = 0; i < d.length; i += 16) { const v = (d[i] + d[i + 1] + d[i + 2]) / 3; n++; s += v; s2 += v * v; }
-    return s2 / n - (s / n) ** 2;
-  }, png.toString('base64'));
-}
-const mapShot = async (name) => {
-  const png = await page.locator('#map').screenshot({ path: join(out, name) });
-  return png;
-};
-const settle = async () => {
-  await page.waitForFunction(() => window.gridmap && window.gridmap.loaded() && window.gridmap.areTilesLoaded(), null, { timeout: 30000 });
-  await sleep(400);
-};
+const tokenOf = (username) => tokenAt(base, username);
+const variance = (png) => varianceOn(page, png);
+const settle = () => settleOn(page);
+const mapShot = async (name) => page.locator('#map').screenshot({ path: join(out, name) });
 
 before(async () => {
-  mkdirSync(out, { recursive: true });
-  assert.ok(existsSync(bin), `${bin} is missing: run cargo build first`);
-  tmp = mkdtempSync(join(tmpdir(), 'gridmap-e2e-'));
-  const db = `sqlite://${tmp}/g.db`;
-  execFileSync(bin, ['--database', db, 'demo', 'load'], { cwd: root, stdio: 'ignore' });
-  for (const [name, role] of [['e2e-admin', 'admin'], ['e2e-viewer', 'viewer']]) {
-    execFileSync(bin, ['--database', db, 'user', 'add', name, '--role', role], { cwd: root, input: `${PASSWORD}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
-  }
-  const xss = join(tmp, 'xss.geojson');
-  writeFileSync(xss, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature',
-    properties: { code: 'HH-XSS-1', head_name: XSS_NAME, address: XSS_ADDRESS, phone: '13800000000' },
-    geometry: { type: 'Point', coordinates: [111.6391, 31.8702] } }] }));
-  execFileSync(bin, ['--database', db, 'import', '--layer', 'households', xss], { cwd: root, stdio: 'ignore' });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['--database', db, 'serve', '--no-demo', '--bind', `127.0.0.1:${port}`], { cwd: root, stdio: 'ignore' });
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(`${base}/readyz`)).ok) break; } catch { /* not up yet */ }
-    assert.ok(i < 600, 'server did not become ready');
-    await sleep(100);
-  }
-  adminToken = await tokenOf('e2e-admin');
-  // A fresh profile per run (playwright takes it as the persistent context's folder).
-  browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-    executablePath: chrome,
-    viewport: { width: 1200, height: 800 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+  stack = await startStack({
+    users: [['e2e-admin', 'admin'], ['e2e-viewer', 'viewer']],
+    prepare: (cli, tmp) => {
+      const xss = join(tmp, 'xss.geojson');
+      writeFileSync(xss, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature',
+        properties: { code: 'HH-XSS-1', head_name: XSS_NAME, address: XSS_ADDRESS, phone: '13800000000' },
+        geometry: { type: 'Point', coordinates: [111.6391, 31.8702] } }] }));
+      cli(['import', '--layer', 'households', xss]);
+    },
   });
-  page = browser.pages()[0] ?? await browser.newPage();
-  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) throw new Error(`request outside gridmap: ${r.url()}`); });
+  ({ browser, page, base } = stack);
+  adminToken = await tokenOf('e2e-admin');
 });
 after(async () => {
-  await browser?.close();
-  server?.kill();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 test('the login refuses a wrong password and says so', async () => {
