@@ -71,7 +71,8 @@ async function dragVertex(tab, grid, vertex, [dlon, dlat]) {
   const sent = new Map();
   const watch = async (r) => {
     if (r.request().method() === 'POST' && r.url().endsWith(`/api/v1/areas/${grid}/proposals`)) {
-      sent.set((await r.json()).id, r.request().postDataJSON());
+      const body = r.request().postDataJSON();
+      sent.set(body.title, body);
     }
   };
   tab.on('response', watch);

@@ -56,7 +56,7 @@ pub fn app(state: AppState) -> Router {
         .route("/households", get(households::search))
         .route("/households/{code}", get(households::detail))
         .route("/areas/{code}", get(areas::detail).put(redraw::put_area))
-        .route("/areas/{code}/children", get(areas::children))
+        .route("/areas/{code}/children", get(areas::children).put(redraw::put_children))
         .route("/areas/{code}/stats", get(areas::stats))
         .route("/areas/{code}/validate", get(planning::validate))
         .route("/areas/{code}/proposals", get(redraw::proposals).post(redraw::propose))

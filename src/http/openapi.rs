@@ -36,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         super::redraw::compare,
         super::redraw::commit_proposal,
         super::redraw::put_area,
+        super::redraw::put_children,
         super::redraw::history,
         super::redraw::restore,
         super::redraw::revert,

@@ -63,3 +63,21 @@ async fn two_proposals_compared_show_what_each_moves_and_where_they_differ() {
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
+
+#[tokio::test]
+async fn a_draft_answers_its_impact_and_is_not_kept() {
+    for app in apps().await {
+        let body =
+            json!({"keep": false, "geometry": {"type": "Polygon", "coordinates": [rect(112.10, 32.0, 112.13, 32.1)]}});
+        let req = Request::post(format!("/api/v1/areas/{GRID_W}/proposals"))
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let (status, p) = app.request(req).await;
+        assert_eq!(status, StatusCode::OK, "{}: {p}", app.backend);
+        assert_eq!(p["id"], Value::Null);
+        assert_eq!(p["impact"]["households_moved"], 1);
+        let (_, list) = app.get(&format!("/api/v1/areas/{GRID_W}/proposals")).await;
+        assert_eq!(list["proposals"], json!([]), "{list}");
+    }
+}

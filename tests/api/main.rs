@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod areas;
+mod batch;
 mod compare;
 mod corpus;
 mod errors;

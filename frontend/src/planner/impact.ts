@@ -1,7 +1,7 @@
 // The impact panel: while an outline is being edited, the drawing is proposed to the server a moment
-// after it stops changing (POST /api/v1/areas/{code}/proposals, which writes nothing), and the answer
-// is shown: households that move from which area to which, counts before and after per affected
-// area, new and solved problems, and whether it would block a commit.
+// after it stops changing (POST /api/v1/areas/{code}/proposals as a draft, `keep: false`: nothing is
+// written or kept), and the answer is shown: households that move from which area to which, counts
+// before and after per affected area, new and solved problems, and whether it would block a commit.
 import { api, json } from '../api';
 import { el } from '../dom';
 import { describeProblem, m2, t } from './text';
@@ -33,11 +33,12 @@ export class ImpactPanel {
       this.box.replaceChildren(el('p', t('p_computing'), 'hint'));
       try {
         const p = await api<Proposal>(`api/v1/areas/${encodeURIComponent(code)}/proposals`,
-          json('POST', { title: 'planner draft', geometry: outline }));
+          json('POST', { title: `draft ${seq}`, geometry: outline, keep: false }));
         if (seq !== this.seq) return; // a newer drawing is on its way
         this.shown = p.impact;
         this.render();
-        this.box.dataset.proposal = p.id;
+        // Drafts are not kept: the title names which drawing this impact is of.
+        this.box.dataset.proposal = `draft ${seq}`;
         this.state('ready');
       } catch (e) {
         if (seq !== this.seq) return;

@@ -53,7 +53,7 @@ export interface Impact {
   adjustments?: { clipped: { code: string; area_m2: number }[]; neighbours_moved: string[] };
 }
 
-export interface Proposal { id: string; impact: Impact }
+export interface Proposal { id: string | null; impact: Impact }
 
 export interface Version {
   version: number; changed_by: string | null; changed_at: string | null; reason: string | null;

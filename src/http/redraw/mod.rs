@@ -13,10 +13,12 @@
 //! scattered grid or stray household is refused with 409 and the problems, unless `force` is set.
 
 mod areas;
+mod batch;
 mod proposals;
 mod structure;
 
 pub use areas::{__path_history, __path_put_area, __path_restore, __path_revert, history, put_area, restore, revert};
+pub use batch::{__path_put_children, put_children};
 pub use proposals::{
     __path_commit_proposal, __path_compare, __path_proposal, __path_proposals, __path_propose, commit_proposal,
     compare, proposal, proposals, propose,
@@ -69,6 +71,8 @@ pub struct ProposalBody {
     pub crs: Option<String>,
     /// Move neighbours' borders with the drawn ones (default true).
     pub shared_edges: Option<bool>,
+    /// Keep the proposal (default true); false answers the impact of a draft and keeps nothing.
+    pub keep: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,8 +6,8 @@ use crate::http::extract::Query;
 /// Proposes new outlines and answers their impact, changing nothing; the proposal is kept.
 #[utoipa::path(post, path = "/api/v1/areas/{code}/proposals", tag = "planning",
     params(("code" = String, Path, description = "the redrawn area (or one of the redrawn siblings)")),
-    request_body(content = Object, description = "{\"geometry\"} or {\"areas\": [{\"code\", \"geometry\"}]}, optional title, crs, shared_edges"),
-    responses((status = 201, description = "the proposal with its impact"), (status = 400), (status = 403), (status = 404)))]
+    request_body(content = Object, description = "{\"geometry\"} or {\"areas\": [{\"code\", \"geometry\"}]}, optional title, crs, shared_edges, keep (false: a draft, nothing kept)"),
+    responses((status = 201, description = "the proposal with its impact"), (status = 200, description = "a draft's impact (keep: false)"), (status = 400), (status = 403), (status = 404)))]
 pub async fn propose(
     State(state): State<AppState>,
     auth: Auth,
@@ -33,6 +33,15 @@ pub async fn propose(
         Ok((redraw, v))
     })
     .await??;
+    if body.keep == Some(false) {
+        // A draft, re-proposed as the planner drags: its impact only.
+        state.audit(
+            auth.entry(Action::ReadArea, "areas")
+                .codes(codes(&index, &redraw))
+                .detail("draft"),
+        )?;
+        return respond::json(&json!({"id": null, "impact": answer}));
+    }
     let proposal = Proposal {
         id: Uuid::new_v4(),
         parent_code: index.areas.get(redraw.parent).code.to_string(),
