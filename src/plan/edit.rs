@@ -9,6 +9,7 @@
 use geo::{BooleanOps, Euclidean, GeodesicArea, Length, LinesIter, MultiPolygon};
 
 use super::impact::Redraw;
+use super::snap::Snapper;
 use crate::index::Index;
 
 /// What [`redraw`] did to the drawing, for the planner to read.
@@ -56,6 +57,20 @@ pub fn redraw(
     let outline = &index.areas.get(parent).geometry;
     let mut adjustments = Adjustments::default();
     let mut changes: Vec<(u32, MultiPolygon<f64>)> = Vec::new();
+    let siblings: Vec<&MultiPolygon<f64>> = index
+        .areas
+        .children(parent)
+        .iter()
+        .map(|&c| &index.areas.get(c).geometry)
+        .collect();
+    // The drawing as given, the parent and the stored siblings: where clipped vertices belong.
+    let as_drawn = Snapper::new(
+        drawn
+            .iter()
+            .map(|(_, g)| g)
+            .chain([outline])
+            .chain(siblings.iter().copied()),
+    );
     for (i, g) in drawn {
         if index.areas.parent(i) != Some(parent) {
             return Err(EditError::NotSibling {
@@ -69,7 +84,7 @@ pub fn redraw(
         let beyond = g.difference(outline).geodesic_area_unsigned();
         let g = if beyond >= tolerance_m2 {
             adjustments.clipped.push((i, beyond));
-            g.intersection(outline)
+            as_drawn.apply(&g.intersection(outline))
         } else {
             g
         };
@@ -79,7 +94,19 @@ pub fn redraw(
         changes.push((i, g));
     }
     if shared_edges {
+        let drawn_count = changes.len();
         move_borders(index, parent, &mut changes, tolerance_m2, &mut adjustments);
+        // Neighbours cut to fit meet the redrawn areas exactly.
+        let fitted = Snapper::new(
+            changes[..drawn_count]
+                .iter()
+                .map(|(_, g)| g)
+                .chain([outline])
+                .chain(siblings.iter().copied()),
+        );
+        for (_, g) in &mut changes[drawn_count..] {
+            *g = fitted.apply(g);
+        }
     }
     Ok((Redraw::outlines(parent, changes), adjustments))
 }

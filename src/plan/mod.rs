@@ -8,6 +8,7 @@ pub mod edit;
 pub mod impact;
 pub mod json;
 pub mod restructure;
+pub mod snap;
 pub mod split;
 pub mod tally;
 pub mod topology;

@@ -13,6 +13,7 @@ use geo::{BooleanOps, BoundingRect, Centroid, Euclidean, GeodesicArea, Length, L
 use uuid::Uuid;
 
 use super::impact::{NewChild, Redraw};
+use super::snap::{self, Snapper};
 use crate::domain::numbering::{self, NumberingError};
 use crate::domain::{Area, Code};
 use crate::index::Index;
@@ -128,7 +129,13 @@ impl Builder<'_> {
                     pieces.push((k, piece));
                 }
             }
-            let outlines: Vec<MultiPolygon<f64>> = pieces.iter().map(|(_, g)| g.clone()).collect();
+            let mut outlines: Vec<MultiPolygon<f64>> = pieces.iter().map(|(_, g)| g.clone()).collect();
+            let olds: Vec<&MultiPolygon<f64>> =
+                pieces.iter().map(|(k, _)| &self.index.areas.get(*k).geometry).collect();
+            snap::in_turn(&mut outlines, &[&olds[..], &[outline]].concat());
+            for ((_, g), s) in pieces.iter_mut().zip(&outlines) {
+                *g = s.clone();
+            }
             // The target's code is new, so nothing was ever numbered under it.
             let codes = numbering::issue(target, level, &[], pieces.len())?;
             let mut next: Vec<(Code, MultiPolygon<f64>, u32)> = Vec::new();
@@ -181,6 +188,8 @@ pub fn split(
     }
     let parent_code = &index.areas.get(parent).code;
     let codes = numbering::issue(parent_code, old.level, used, parts.len())?;
+    let mut parts = parts;
+    snap::in_turn(&mut parts, &[&old.geometry, &index.areas.get(parent).geometry]);
     let mut b = Builder {
         index,
         tolerance_m2,
@@ -256,7 +265,8 @@ pub fn merge(
     if let Some(&alone) = areas.iter().find(|a| !reached.contains(a)) {
         return Err(RestructureError::NotAdjacent(code(alone)));
     }
-    let union = geo::unary_union(areas.iter().map(|&a| outline(a)));
+    let union =
+        Snapper::new(areas.iter().map(|&a| outline(a))).apply(&geo::unary_union(areas.iter().map(|&a| outline(a))));
     let largest = *areas
         .iter()
         .max_by(|a, b| {
@@ -342,7 +352,8 @@ pub fn replace_children(
     let parent_code = &index.areas.get(parent).code;
     let olds: Vec<u32> = index.areas.children(parent).to_vec();
     let codes = numbering::issue(parent_code, level, used, new.len())?;
-    let outlines: Vec<MultiPolygon<f64>> = new.iter().map(|r| r.geometry.clone()).collect();
+    let mut outlines: Vec<MultiPolygon<f64>> = new.iter().map(|r| r.geometry.clone()).collect();
+    snap::in_turn(&mut outlines, &[&index.areas.get(parent).geometry]);
     let mut change = AreaChange::default();
     let mut created = Vec::with_capacity(new.len());
     for (n, at) in numbering_order(&outlines).into_iter().enumerate() {
@@ -356,7 +367,7 @@ pub fn replace_children(
             leader_name: r.leader_name.clone(),
             leader_phone: r.leader_phone.clone(),
             properties: r.properties.clone(),
-            geometry: r.geometry.clone(),
+            geometry: outlines[at].clone(),
             version: 1,
         });
     }

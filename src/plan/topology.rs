@@ -5,14 +5,32 @@
 //! degrees, as GeoJSON's edges are straight lines in lon/lat (RFC 7946 §3.1.1); every area reported
 //! is geodesic square metres on the WGS 84 ellipsoid, so a planner reads real ground sizes.
 //!
-//! Boolean operations on shared edges leave numerical dust: pieces of a few square millimetres where
-//! two polygons' vertices differ in the last bits. Pieces under the sliver tolerance are counted as
-//! slivers, not reported as problems.
+//! Boolean operations on shared edges leave numerical dust where two polygons' vertices differ in the
+//! last bits, or where one has a vertex on an edge the other runs straight through: needles a few
+//! micrometres wide. Pieces under [`DUST_M2`] are dust and not counted at all (the geodesic area of
+//! such a needle is itself only good to a few hundredths of a square metre, so their planar area is
+//! used); pieces under the sliver tolerance are counted as slivers, not reported as problems.
 
-use geo::{BooleanOps, BoundingRect, GeodesicArea, MultiPolygon, Polygon, Rect};
+use geo::{Area, BooleanOps, BoundingRect, Centroid, GeodesicArea, MultiPolygon, Polygon, Rect};
 
 /// Default sliver tolerance, m²: smaller than any real building, larger than numerical dust.
 pub const DEFAULT_TOLERANCE_M2: f64 = 1.0;
+
+/// Pieces smaller than this (m², 10 cm²) are numerical dust, not slivers.
+pub const DUST_M2: f64 = 1e-3;
+
+/// Square metres per square degree at latitude `lat` (spherical, good to a percent: enough to tell
+/// dust from a sliver).
+fn m2_per_deg2(lat: f64) -> f64 {
+    let m_per_deg = 6_371_008.8_f64.to_radians();
+    m_per_deg * m_per_deg * lat.to_radians().cos()
+}
+
+/// Whether `p` is dust: under [`DUST_M2`] by its planar area.
+fn is_dust(p: &Polygon<f64>) -> bool {
+    let lat = p.centroid().map_or(0.0, |c| c.y());
+    p.unsigned_area() * m2_per_deg2(lat) < DUST_M2
+}
 
 /// One child as the check sees it.
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +95,9 @@ impl Topology {
 pub fn check(parent: &MultiPolygon<f64>, children: &[Piece<'_>], tolerance_m2: f64) -> Topology {
     let mut t = Topology::default();
     let keep = |p: Polygon<f64>, t: &mut Topology| -> Option<Region> {
+        if is_dust(&p) {
+            return None;
+        }
         let area_m2 = p.geodesic_area_unsigned();
         if area_m2 < tolerance_m2 {
             t.slivers += 1;

@@ -53,6 +53,10 @@ async fn siblings_redrawn_together_commit_as_one_change_guarded_by_each_version(
             (version(&app, GRID_W).await, version(&app, GRID_E).await),
             (vw + 1, ve + 1)
         );
+        // The shared border is exact: no slivers between the grids, none left by rounding.
+        let (_, report) = app.get(&format!("/api/v1/areas/{COMMUNITY}/validate")).await;
+        assert_eq!(report["slivers"]["count"], 0, "{backend}: {}", report["slivers"]);
+        assert_eq!(report["overlaps"], json!([]));
         let (_, h) = app.get(&format!("/api/v1/areas/{GRID_E}/history")).await;
         assert_eq!(h["versions"][0]["change_id"], c["change_id"], "{h}");
         // Not a child of the community.

@@ -129,10 +129,24 @@ async fn split_merge_and_revert_keep_codes_lineage_and_children() {
             located(&app, 112.19, 32.08, "red_yard").await,
             Some(format!("{east_part}01"))
         );
-        // The community still validates as before: no gap or overlap came from the split.
-        let (_, report) = app.get(&format!("/api/v1/areas/{west_part}/validate")).await;
-        assert_eq!(report["gaps"], json!([]), "{report}");
-        assert_eq!(report["overlaps"], json!([]), "{report}");
+        // The parts and their carried red yards tile exactly: no gap, overlap or sliver came from
+        // the split (the community's one gap is its exclave, which no grid ever covered).
+        for parent in [west_part.as_str(), east_part.as_str(), COMMUNITY] {
+            let (_, report) = app.get(&format!("/api/v1/areas/{parent}/validate")).await;
+            assert_eq!(report["overlaps"], json!([]), "{backend}: {parent}: {report}");
+            assert_eq!(
+                report["slivers"]["count"], 0,
+                "{backend}: {parent}: {}",
+                report["slivers"]
+            );
+            let gaps = report["gaps"].as_array().unwrap().len();
+            assert_eq!(
+                gaps,
+                usize::from(parent == COMMUNITY),
+                "{backend}: {parent}: {}",
+                report["gaps"]
+            );
+        }
         // A retired area keeps its history and says what replaced it.
         let (status, h) = app.get(&format!("/api/v1/areas/{GRID_E}/history")).await;
         assert_eq!(status, StatusCode::OK, "{h}");

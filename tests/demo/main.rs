@@ -8,7 +8,7 @@ use std::path::Path;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use geo::{Distance, Geodesic, InteriorPoint, Point};
+use geo::{CoordsIter, Distance, Geodesic, InteriorPoint, Point};
 use gridmap::access::Role;
 use gridmap::domain::Level;
 use gridmap::state::{AppState, Limits};
@@ -74,6 +74,7 @@ async fn the_demo_answers_what_a_dispatcher_in_limiao_asks() {
         households_lie_in_grids_and_the_real_enclave_is_a_hole(backend, &state, &router).await;
         every_area_validates_clean(backend, &state, &router).await;
         red_house_yards_are_suggested_contiguous_and_balanced(backend, &state);
+        a_border_move_leaves_no_slivers(backend, &state);
     }
 }
 
@@ -276,4 +277,74 @@ async fn households_lie_in_grids_and_the_real_enclave_is_a_hole(backend: &str, s
     let stats = get(router, &format!("/api/v1/areas/{LIMIAO}/stats")).await;
     assert!(stats["households"].as_u64().unwrap() > 5_000);
     assert!(stats["center_households"].as_u64().unwrap() > 100);
+}
+
+/// Moving the vertex two urban grids of 南丽社区 share by ~95 m east: the redrawn grid and the
+/// neighbour cut to fit it meet exactly, with no slivers left by the boolean operations' rounding.
+fn a_border_move_leaves_no_slivers(backend: &str, state: &AppState) {
+    let index = state.index();
+    let find = |c: &str| index.areas.find(c).unwrap_or_else(|| panic!("{backend}: no {c}"));
+    let (community, grid) = (find("420602003001"), find("420602003001001"));
+    let shared = [112.1805148, 32.0739985];
+    let mut outline = index.areas.get(grid).geometry.clone();
+    let mut moved = 0;
+    for p in outline.0.iter_mut() {
+        p.exterior_mut(|ring| {
+            for c in ring.0.iter_mut() {
+                if (c.x - shared[0]).abs() < 1e-6 && (c.y - shared[1]).abs() < 1e-6 {
+                    c.x += 0.001;
+                    moved += 1;
+                }
+            }
+        });
+    }
+    assert!(moved > 0, "{backend}: the shared vertex moved");
+    let (redraw, adjustments) = gridmap::plan::edit::redraw(&index, vec![(grid, outline)], true, 1.0).unwrap();
+    assert!(!adjustments.neighbours.is_empty(), "{backend}: a neighbour gave way");
+    // The neighbour's corner is the moved vertex itself, bit for bit, not a rounded copy of it.
+    let moved_to = geo::Coord {
+        x: shared[0] + 0.001,
+        y: shared[1],
+    };
+    let neighbour = &redraw
+        .changes
+        .iter()
+        .find(|(i, _)| *i == adjustments.neighbours[0])
+        .unwrap()
+        .1;
+    let drawn_corner = redraw.changes[0]
+        .1
+        .exterior_coords_iter()
+        .find(|c| (c.x - moved_to.x).abs() < 1e-9 && (c.y - moved_to.y).abs() < 1e-9)
+        .unwrap();
+    assert!(
+        neighbour.exterior_coords_iter().any(|c| c == drawn_corner),
+        "{backend}: the neighbour's corner is not the drawn vertex"
+    );
+    let children = gridmap::plan::stored_children(&index, community)
+        .into_iter()
+        .map(|mut c| {
+            if let Some((_, g)) = redraw
+                .changes
+                .iter()
+                .find(|(i, _)| index.areas.get(*i).code.as_str() == c.code)
+            {
+                c.geometry = std::borrow::Cow::Owned(g.clone());
+            }
+            c
+        })
+        .collect();
+    let report = gridmap::plan::report(
+        &index,
+        community,
+        children,
+        gridmap::plan::Options::for_children_of(Level::Community),
+    );
+    let t = &report.topology;
+    assert!(t.gaps.is_empty() && t.overlaps.is_empty(), "{backend}: {t:?}");
+    assert_eq!(
+        (t.slivers, t.sliver_area_m2),
+        (0, 0.0),
+        "{backend}: slivers left by rounding"
+    );
 }
