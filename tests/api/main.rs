@@ -8,6 +8,7 @@ mod access;
 mod areas;
 mod compare;
 mod corpus;
+mod coverage;
 mod errors;
 mod fixture;
 mod households;
