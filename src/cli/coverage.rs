@@ -54,8 +54,8 @@ pub async fn run(database: &str, args: CoverageArgs) -> anyhow::Result<()> {
     )?;
     writeln!(
         out,
-        "{:<18} {:<16} {:>8} {:>10} {:>8} {:>7} {:>10} {:>10}",
-        "code", "name", "stations", "households", "covered", "share", "mean m", "p90 m"
+        "{:<18} {:>8} {:>10} {:>8} {:>7} {:>10} {:>10}  name",
+        "code", "stations", "households", "covered", "share", "mean m", "p90 m"
     )?;
     for row in &coverage.by_area {
         line(&mut out, &row.code, &row.name, &row.figures)?;
@@ -65,8 +65,9 @@ pub async fn run(database: &str, args: CoverageArgs) -> anyhow::Result<()> {
         let s = json::suggestions(&index, &report, f, *k, Crs::Wgs84);
         writeln!(
             out,
-            "\n{} sites from {} {} candidates:",
+            "\n{} {} for new stations, chosen from {} candidates ({}):",
             s.sites.len(),
+            if s.sites.len() == 1 { "site" } else { "sites" },
             s.candidates_weighed,
             s.candidates
         )?;
@@ -91,9 +92,8 @@ fn line(out: &mut impl Write, code: &str, name: &str, f: &Figures) -> std::io::R
     let opt = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.1}"));
     writeln!(
         out,
-        "{:<18} {:<16} {:>8} {:>10} {:>8} {:>7} {:>10} {:>10}",
+        "{:<18} {:>8} {:>10} {:>8} {:>7} {:>10} {:>10}  {name}",
         code,
-        name,
         f.stations,
         f.households.unwrap_or_default(),
         f.covered.unwrap_or_default(),

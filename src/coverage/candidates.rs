@@ -214,3 +214,77 @@ impl Lattice {
         .ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::testdata::{ll, rng};
+
+    #[test]
+    fn the_lattice_holds_every_point_within_reach_of_a_household() {
+        let mut next = rng(8);
+        let households: Vec<LonLat> = (0..25)
+            .map(|_| ll(112.1 + next() * 0.02, 32.0 + next() * 0.02))
+            .collect();
+        let frame = [112.1, 32.0, 112.12, 32.02];
+        for (spacing_m, radius_m) in [(50.0, 100.0), (37.0, 60.0), (200.0, 450.0)] {
+            let lattice = Lattice::new(frame, spacing_m);
+            let near = lattice.near(&households, radius_m).unwrap();
+            let mut inside = 0;
+            // Every lattice point over the frame and a margin, by brute force.
+            let (ni, nj) = ((0.03 / lattice.dlon) as i64, (0.03 / lattice.dlat) as i64);
+            for j in -nj / 4..nj {
+                for i in -ni / 4..ni {
+                    let p = lattice.point(i, j).unwrap();
+                    if households.iter().any(|h| ground_distance_m(*h, p) <= radius_m) {
+                        assert!(near.contains(&(j, i)), "({i}, {j}) is within reach and missing");
+                        inside += 1;
+                    }
+                }
+            }
+            assert!(
+                inside > 0 && near.len() < 2 * inside,
+                "{} kept, {inside} needed",
+                near.len()
+            );
+        }
+    }
+
+    #[test]
+    fn lattice_steps_are_the_spacing_on_the_ground() {
+        let lattice = Lattice::new([112.1, 32.0, 112.12, 32.02], 50.0);
+        let (a, east, north) = (
+            lattice.point(200, 200).unwrap(),
+            lattice.point(201, 200).unwrap(),
+            lattice.point(200, 201).unwrap(),
+        );
+        assert!((ground_distance_m(a, east) - 50.0).abs() < 0.05);
+        assert!((ground_distance_m(a, north) - 50.0).abs() < 0.05);
+    }
+
+    #[test]
+    fn a_spacing_too_fine_for_the_radius_is_refused() {
+        let lattice = Lattice::new([112.1, 32.0, 112.12, 32.02], 10.0);
+        assert!(matches!(
+            lattice.near(&[ll(112.11, 32.01)], 5_000.0),
+            Err(CoverageError::TooManyCandidates { .. })
+        ));
+        for (given, spacing) in [(Some("grid"), Some(5.0)), (Some("grid"), Some(20_000.0))] {
+            assert!(matches!(
+                Source::parse(given, spacing),
+                Err(CoverageError::Spacing { .. })
+            ));
+        }
+        assert_eq!(Source::parse(None, None), Ok(Source::Buildings));
+        assert_eq!(
+            Source::parse(Some("grid"), None),
+            Ok(Source::Grid {
+                spacing_m: Source::DEFAULT_SPACING_M
+            })
+        );
+        assert!(matches!(
+            Source::parse(Some("roofs"), None),
+            Err(CoverageError::Candidates(_))
+        ));
+    }
+}

@@ -24,3 +24,6 @@ pub use error::CoverageError;
 pub use question::{Question, Radius, station_kind};
 pub use report::{Report, Tally, report};
 pub use sites::{Site, Suggestions, suggest};
+
+#[cfg(test)]
+mod testdata;

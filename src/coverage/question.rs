@@ -124,3 +124,88 @@ pub fn station_kind(index: &Index, raw: &str) -> Result<StationKind, CoverageErr
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use geo::{MultiPolygon, Rect};
+
+    use super::*;
+    use crate::domain::Area;
+    use crate::index::Dataset;
+
+    fn area(code: &str, level: Level, parent: Option<&str>, [w, s, e, n]: [f64; 4]) -> Area {
+        Area {
+            id: uuid::Uuid::new_v4(),
+            code: Code::parse(code).unwrap(),
+            name: code.to_owned(),
+            level,
+            parent_code: parent.map(|p| Code::parse(p).unwrap()),
+            leader_name: None,
+            leader_phone: None,
+            properties: Default::default(),
+            geometry: MultiPolygon::new(vec![Rect::new((w, s), (e, n)).to_polygon()]),
+            version: 1,
+        }
+    }
+
+    fn index() -> Index {
+        Index::build(Dataset {
+            areas: Arc::new(vec![
+                area("420001", Level::County, None, [112.0, 32.0, 112.2, 32.2]),
+                area("420001001", Level::Township, Some("420001"), [112.0, 32.0, 112.2, 32.2]),
+                area(
+                    "420001001001",
+                    Level::Community,
+                    Some("420001001"),
+                    [112.0, 32.0, 112.2, 32.2],
+                ),
+            ]),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn the_breakdown_defaults_to_the_children_and_may_go_deeper_not_higher() {
+        let index = index();
+        let q = |area: Option<&str>, level: Option<&str>| Question::parse(&index, "red_station", 100.0, area, level);
+        assert_eq!(q(None, None).unwrap().level, Level::Township);
+        assert_eq!(q(Some("420001"), None).unwrap().level, Level::Township);
+        assert_eq!(q(Some("420001001"), None).unwrap().level, Level::Community);
+        assert_eq!(q(Some(" 420001 "), Some("grid")).unwrap().level, Level::Grid);
+        assert_eq!(q(Some("420001001"), Some("township")).unwrap().level, Level::Township);
+        assert!(matches!(
+            q(Some("420001001"), Some("county")),
+            Err(CoverageError::LevelAbove { .. })
+        ));
+        assert!(matches!(
+            q(None, Some("village")),
+            Err(CoverageError::MalformedLevel(_))
+        ));
+        assert!(matches!(q(Some("420009"), None), Err(CoverageError::UnknownArea(_))));
+        assert!(matches!(q(Some("<b>"), None), Err(CoverageError::MalformedArea { .. })));
+        assert_eq!(q(Some(""), None).unwrap().area, None, "an empty area is no area");
+    }
+
+    #[test]
+    fn kinds_must_be_known_or_present_and_radii_in_range() {
+        let index = index();
+        let q = |kind: &str, radius: f64| Question::parse(&index, kind, radius, None, None);
+        assert!(q("police_room", 1.0).is_ok());
+        assert!(q("legal_office", 50_000.0).is_ok());
+        assert!(matches!(q("spaceport", 100.0), Err(CoverageError::UnknownKind { .. })));
+        assert!(matches!(q("Red Station", 100.0), Err(CoverageError::MalformedKind(_))));
+        for radius in [0.0, 0.99, -1.0, 50_000.5, f64::NAN, f64::INFINITY] {
+            assert!(
+                matches!(q("red_station", radius), Err(CoverageError::Radius { .. })),
+                "{radius}"
+            );
+        }
+        let message = q("spaceport", 100.0).unwrap_err().to_string();
+        assert!(
+            message.contains("red_station") && message.contains("spaceport"),
+            "{message}"
+        );
+    }
+}

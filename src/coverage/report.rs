@@ -145,3 +145,95 @@ pub fn report(index: &Index, question: Question) -> Report {
         by_area,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::testdata::{household, index, ll, station, town};
+    use crate::domain::StationKind;
+    use crate::index::geodesic::ground_distance_m;
+
+    fn question(index: &Index, kind: &str, radius_m: f64) -> Question {
+        Question::parse(index, kind, radius_m, None, None).unwrap()
+    }
+
+    #[test]
+    fn the_90th_percentile_is_the_nearest_rank() {
+        let tally = |d: &[f64], r: f64| Tally::of(0, d.len(), &mut d.to_vec(), r);
+        let t = tally(&[10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0], 5.0);
+        assert_eq!((t.covered, t.mean_m, t.p90_m), (5, Some(5.5), Some(9.0)));
+        assert_eq!(tally(&[7.0], 1.0).p90_m, Some(7.0));
+        // ⌈0.9 · 4⌉ = 4: the largest of four.
+        assert_eq!(tally(&[1.0, 100.0, 2.0, 3.0], 1.0).p90_m, Some(100.0));
+        // ⌈0.9 · 20⌉ = 18.
+        let twenty: Vec<f64> = (1..=20).map(f64::from).collect();
+        assert_eq!(tally(&twenty, 0.5).p90_m, Some(18.0));
+        // The radius is inclusive.
+        assert_eq!(tally(&[5.0, 5.0, 5.000001], 5.0).covered, 2);
+        let none = Tally::of(2, 0, &mut [], 5.0);
+        assert_eq!(
+            (none.share(), none.mean_m, none.p90_m, none.stations),
+            (None, None, None, 2)
+        );
+    }
+
+    #[test]
+    fn every_household_gets_its_nearest_station_by_brute_force() {
+        let index = town(1, 1500, 20, 0);
+        let report = report(&index, question(&index, "red_station", 100.0));
+        assert_eq!(report.households.len(), 1500);
+        let nearest = report.nearest.as_ref().unwrap();
+        for (j, &h) in report.households.iter().enumerate() {
+            let p = index.households.get(h).location;
+            let brute = index
+                .stations
+                .all()
+                .iter()
+                .map(|s| ground_distance_m(p, s.location))
+                .fold(f64::INFINITY, f64::min);
+            assert_eq!(nearest[j].distance_m, brute, "household {h}");
+            assert_eq!(
+                ground_distance_m(p, index.stations.get(nearest[j].station).location),
+                brute
+            );
+        }
+    }
+
+    #[test]
+    fn covered_households_are_those_the_station_first_search_marks() {
+        let index = town(2, 4000, 30, 0);
+        let red = StationKind::parse("red_station").unwrap();
+        for radius in [30.0, 100.0, 250.0, 1000.0] {
+            let report = report(&index, question(&index, "red_station", radius));
+            let flags = index.coverage(&red, radius);
+            assert_eq!(report.total.covered, flags.covered, "{radius} m");
+            for (j, &h) in report.households.iter().enumerate() {
+                assert_eq!(
+                    report.is_covered(j),
+                    flags.flags[h as usize],
+                    "{radius} m, household {h}"
+                );
+            }
+            assert_eq!(report.uncovered().count(), 4000 - flags.covered);
+            assert_eq!(report.total.stations, 30);
+        }
+    }
+
+    #[test]
+    fn a_kind_without_stations_covers_nobody() {
+        let index = index(
+            vec![household(0, ll(112.0, 32.0)), household(1, ll(112.001, 32.0))],
+            vec![station(0, "red_station", ll(112.0, 32.0))],
+            vec![],
+        );
+        let report = report(&index, question(&index, "police_room", 500.0));
+        assert!(report.nearest.is_none());
+        assert_eq!((report.total.households, report.total.covered), (2, 0));
+        assert_eq!((report.total.mean_m, report.total.p90_m), (None, None));
+        assert_eq!(report.uncovered().count(), 2);
+        // And the red station, at the first household, covers it at any radius.
+        let report = super::report(&index, question(&index, "red_station", 1.0));
+        assert_eq!(report.total.covered, 1);
+        assert_eq!(report.nearest(0).map(|n| n.distance_m), Some(0.0));
+    }
+}
