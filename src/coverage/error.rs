@@ -18,7 +18,7 @@ pub enum CoverageError {
     },
     #[error("radius_m must be a number of metres from {min} to {max}, got {given}")]
     Radius { given: f64, min: f64, max: f64 },
-    #[error("area code {given:?}: {reason}")]
+    #[error("area_code {given:?}: {reason}")]
     MalformedArea { given: String, reason: String },
     #[error("no area with code {0}")]
     UnknownArea(String),

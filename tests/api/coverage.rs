@@ -635,3 +635,33 @@ async fn the_fixture_agrees_with_postgis_household_by_household() {
         assert_eq!(body["covered"], 3);
     }
 }
+
+#[tokio::test]
+async fn openapi_lists_the_coverage_endpoints() {
+    for app in apps().await {
+        let (status, doc) = app.get("/api/v1/openapi.json").await;
+        assert_eq!(status, StatusCode::OK);
+        for path in [
+            "/api/v1/coverage",
+            "/api/v1/coverage/uncovered",
+            "/api/v1/coverage/suggestions",
+        ] {
+            let get = &doc["paths"][path]["get"];
+            assert!(get.is_object(), "{path} missing from the OpenAPI document");
+            let params: Vec<&str> = get["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["name"].as_str().unwrap())
+                .collect();
+            assert!(
+                params.contains(&"kind") && params.contains(&"radius_m"),
+                "{path}: {params:?}"
+            );
+        }
+        let schemas = &doc["components"]["schemas"];
+        assert!(schemas["CoverageAnswer"].is_object() && schemas["SuggestionsAnswer"].is_object());
+        let answer = schemas["CoverageAnswer"].to_string();
+        assert!(answer.contains("by_area") && answer.contains("Figures"), "{answer}");
+    }
+}
