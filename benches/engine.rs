@@ -4,7 +4,8 @@
 //! full 襄阳-sized data set). Measures: index build; locate one point (the area chain, and the chain
 //! plus building as `GET /locate` answers it); locate a batch of 1,000,000 points on one core;
 //! nearest red station with k = 1 and k = 5; coverage of all households by red stations within
-//! 100 m; the area layer's vector tile at zooms 10, 12 and 14; and prints the process's resident
+//! 100 m (the flags alone, and the API's report with every household's nearest station), and ten
+//! suggested sites for the most populous township; the area layer's vector tile at zooms 10, 12 and 14; and prints the process's resident
 //! memory once the index is built. Query points are
 //! households' locations moved up to 50 m ([`gridmap::citygen::points`]). See BENCHMARKS.md.
 
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant};
 use criterion::{BatchSize, Criterion, Throughput};
 use gridmap::access::Sight;
 use gridmap::citygen::{self, Scale, Summary};
+use gridmap::coverage::{self, Question, Source};
 use gridmap::domain::{Level, StationKind};
 use gridmap::index::Index;
 use gridmap::tiles::{self, TileCoord, TileLayer, TileSource};
@@ -118,7 +120,35 @@ fn main() {
     g.sample_size(10);
     g.throughput(Throughput::Elements(data.households.len() as u64));
     g.bench_function("red_station_100m", |b| b.iter(|| index.coverage(&red, 100.0).covered));
+    // The API's answer: every household's nearest red station, tallied by township.
+    g.bench_function("report_red_station_100m", |b| {
+        b.iter(|| {
+            let question = Question::parse(&index, "red_station", 100.0, None, None).expect("a question");
+            coverage::report(&index, question).total.covered
+        })
+    });
     g.finish();
+
+    // Ten new red stations for the township with the most households, from its buildings.
+    let township = (0..index.areas.len() as u32)
+        .filter(|&a| index.areas.get(a).level == Level::Township)
+        .max_by_key(|&a| index.stats(a).households)
+        .map(|a| index.areas.get(a).code.to_string());
+    if let Some(township) = township {
+        let question = Question::parse(&index, "red_station", 100.0, Some(&township), None).expect("a question");
+        let report = coverage::report(&index, question);
+        let mut g = c.benchmark_group("coverage_suggest");
+        g.sample_size(10);
+        g.bench_function("red_station_100m_k10_buildings", |b| {
+            b.iter(|| {
+                coverage::suggest(&index, &report, Source::Buildings, 10)
+                    .expect("suggestions")
+                    .sites
+                    .len()
+            })
+        });
+        g.finish();
+    }
 
     // The area layer as a map draws it: at z10 and z12 (the zooms of the PostGIS figures)
     // and z14 (street level, every area level drawn), at tiles holding the query points.

@@ -46,6 +46,38 @@ pub enum Command {
     /// households and buildings in no child or in two, and size balance. Exits with 1 when a
     /// problem is found.
     Validate(ValidateArgs),
+    /// Coverage of households by stations of a kind within a radius (geodesic metres), in all and
+    /// by area; with `--suggest K`, the K sites for new stations that would cover the most of the
+    /// households left out.
+    Coverage(CoverageArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CoverageArgs {
+    /// Station kind, e.g. red_station, governance_center, police_room.
+    #[arg(long)]
+    pub kind: String,
+    /// The reach of a station, geodesic metres on the WGS 84 ellipsoid.
+    #[arg(long)]
+    pub radius_m: f64,
+    /// Only households inside this area (default: everything).
+    #[arg(long)]
+    pub area: Option<String>,
+    /// Level of the breakdown (default: the area's children, or townships).
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Also suggest this many sites for new stations.
+    #[arg(long, value_name = "K")]
+    pub suggest: Option<usize>,
+    /// Candidate sites for --suggest: buildings (their anchor points) or grid.
+    #[arg(long, default_value = "buildings")]
+    pub candidates: String,
+    /// Spacing of the candidate grid, metres (with --candidates grid).
+    #[arg(long)]
+    pub spacing_m: Option<f64>,
+    /// The answer as JSON (the API's shape) instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -15,6 +15,7 @@ pub mod access;
 pub mod citygen;
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod demo;
 pub mod domain;
 pub mod export;

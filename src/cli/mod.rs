@@ -2,6 +2,7 @@
 
 mod audit;
 mod bench;
+mod coverage;
 mod demo;
 mod export;
 mod import;
@@ -31,6 +32,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => users::run(&cli.database, command).await,
         Command::Audit(args) => audit::run(&cli.database, args).await,
         Command::Validate(args) => validate::run(&cli.database, args).await,
+        Command::Coverage(args) => coverage::run(&cli.database, args).await,
     }
 }
 

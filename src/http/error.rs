@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::ogc::OgcError;
 use crate::access::AccessError;
+use crate::coverage::CoverageError;
 use crate::domain::CoordError;
 use crate::glyphs::GlyphError;
 use crate::import::ImportError;
@@ -140,6 +141,25 @@ impl From<AccessError> for ApiError {
             AccessError::AuditUnavailable => Self::Unavailable(e.to_string()),
             AccessError::Store(s) => s.into(),
             AccessError::Internal(m) => Self::Internal(m),
+        }
+    }
+}
+
+impl From<CoverageError> for ApiError {
+    fn from(e: CoverageError) -> Self {
+        match e {
+            CoverageError::UnknownArea(_) => Self::NotFound(e.to_string()),
+            CoverageError::MalformedKind(_) | CoverageError::UnknownKind { .. } => {
+                Self::bad("unknown_kind", e.to_string())
+            }
+            CoverageError::TooManyCandidates { .. } => Self::bad("too_many_candidates", e.to_string()),
+            CoverageError::Radius { .. }
+            | CoverageError::MalformedArea { .. }
+            | CoverageError::MalformedLevel(_)
+            | CoverageError::LevelAbove { .. }
+            | CoverageError::K { .. }
+            | CoverageError::Candidates(_)
+            | CoverageError::Spacing { .. } => Self::invalid_parameter(e.to_string()),
         }
     }
 }

@@ -6,6 +6,7 @@
 mod areas;
 pub(crate) mod auth;
 mod caching;
+mod coverage;
 mod error;
 mod extract;
 mod glyphs;
@@ -53,6 +54,9 @@ pub fn app(state: AppState) -> Router {
     let data = Router::new()
         .route("/locate", get(locate::locate_one).post(locate::locate_batch))
         .route("/nearest", get(nearest::nearest))
+        .route("/coverage", get(coverage::coverage))
+        .route("/coverage/uncovered", get(coverage::uncovered))
+        .route("/coverage/suggestions", get(coverage::suggestions))
         .route("/households", get(households::search))
         .route("/households/{code}", get(households::detail))
         .route("/areas/{code}", get(areas::detail).put(redraw::put_area))

@@ -4,6 +4,10 @@
 //! each station of the kind, the households the grid cannot rule out are measured by the geodesic on
 //! the WGS 84 ellipsoid. The work grows with stations × households near each, not with all
 //! households × stations.
+//!
+//! This is the flags alone, station-first, as the benchmarks time it. The API's coverage
+//! ([`crate::coverage`]) asks each household for its nearest station instead, which gives the
+//! distances too; its tests check that both mark the same households.
 
 use crate::domain::StationKind;
 

@@ -28,6 +28,7 @@ pub use buildings::BuildingIndex;
 pub use chain::Chain;
 pub use coverage::Coverage;
 pub use households::{HouseholdIndex, Page, Search};
+pub use points::PointGrid;
 pub use stations::{Nearby, StationIndex};
 pub use stats::AreaStats;
 

@@ -9,6 +9,7 @@ mod areas;
 mod batch;
 mod compare;
 mod corpus;
+mod coverage;
 mod errors;
 mod fixture;
 mod households;

@@ -252,3 +252,56 @@ async fn validate_names_the_gap_and_fails_until_the_children_tile_the_parent() {
         assert!(stderr.contains("no area with code 420999"), "{backend}: {stderr}");
     }
 }
+
+#[tokio::test]
+async fn coverage_prints_the_apis_answer_and_suggests_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    for (backend, db) in databases(&dir).await {
+        let point = |lon: f64, lat: f64| json!({"type": "Point", "coordinates": [lon, lat]});
+        let households = json!({"type": "FeatureCollection", "features": [
+            // 0 m and 94.4 m from the station, in the township; the third in the county only.
+            {"type": "Feature", "properties": {"code": "H1"}, "geometry": point(112.05, 32.05)},
+            {"type": "Feature", "properties": {"code": "H2"}, "geometry": point(112.051, 32.05)},
+            {"type": "Feature", "properties": {"code": "H3"}, "geometry": point(112.15, 32.15)},
+        ]});
+        let stations = json!({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"code": "RS-1", "kind": "red_station"}, "geometry": point(112.05, 32.05)},
+        ]});
+        for (layer, value) in [
+            ("areas", areas(None)),
+            ("households", households),
+            ("stations", stations),
+        ] {
+            let file = write(dir.path(), &format!("{layer}.geojson"), &value);
+            ok(gridmap(&db, &["import", "--layer", layer, &file]));
+        }
+        let args = ["coverage", "--kind", "red_station", "--radius-m", "100"];
+        let answer: Value = serde_json::from_str(&ok(gridmap(&db, &[&args[..], &["--json"]].concat()))).unwrap();
+        assert_eq!(
+            (answer["households"].as_u64(), answer["covered"].as_u64()),
+            (Some(3), Some(2)),
+            "{backend}: {answer}"
+        );
+        assert_eq!(answer["by_area"][0]["code"], "420001001");
+        assert_eq!(answer["by_area"][0]["covered"], 2);
+        let text = ok(gridmap(
+            &db,
+            &[
+                &args[..],
+                &["--area", "420001", "--suggest", "2", "--candidates", "grid"],
+            ]
+            .concat(),
+        ));
+        assert!(
+            text.contains("red_station within 100 m in 420001 县"),
+            "{backend}: {text}"
+        );
+        assert!(
+            text.lines().any(|l| l.starts_with("all ") && l.contains("66.7%")),
+            "{backend}: {text}"
+        );
+        assert!(text.contains("1 site for new stations"), "{backend}: {text}");
+        let stderr = failure(gridmap(&db, &["coverage", "--kind", "spaceport", "--radius-m", "100"]));
+        assert!(stderr.contains("unknown station kind"), "{backend}: {stderr}");
+    }
+}

@@ -4,6 +4,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod coverage;
+
 use std::path::Path;
 
 use axum::body::Body;

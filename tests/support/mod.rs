@@ -6,6 +6,7 @@
 // Each test binary uses only part of this module.
 #![allow(dead_code)]
 
+pub mod coverage;
 pub mod postgres;
 
 pub use postgres::fresh_postgres_url;

@@ -1,0 +1,227 @@
+//! The answers as JSON, the same for the HTTP API and `gridmap coverage --json`. Shares are rounded
+//! to 4 decimals, distances to the centimetre; positions are in the CRS the caller asked for.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+use super::{Report, Suggestions, Tally};
+use crate::access::Sight;
+use crate::domain::{Crs, Level};
+use crate::index::Index;
+
+/// Figures for a set of households. The household figures are `null` for readers who may not
+/// see counts of households (viewers).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Figures {
+    /// Stations of the kind inside the area.
+    pub stations: usize,
+    pub households: Option<usize>,
+    /// Households whose nearest station of the kind is within the radius.
+    pub covered: Option<usize>,
+    /// `covered / households`, 4 decimals; `null` without households.
+    pub share: Option<f64>,
+    /// Mean geodesic distance to the nearest station of the kind, metres; `null` without
+    /// households or without stations of the kind.
+    pub mean_distance_m: Option<f64>,
+    /// 90th percentile (nearest rank) of that distance, metres.
+    pub p90_distance_m: Option<f64>,
+}
+
+impl Figures {
+    pub fn new(t: &Tally, counts: bool) -> Self {
+        let shown = |v: Option<f64>| v.filter(|_| counts);
+        Self {
+            stations: t.stations,
+            households: counts.then_some(t.households),
+            covered: counts.then_some(t.covered),
+            share: shown(t.share().map(share)),
+            mean_distance_m: shown(t.mean_m.map(metres)),
+            p90_distance_m: shown(t.p90_m.map(metres)),
+        }
+    }
+}
+
+/// `GET /api/v1/coverage`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CoverageAnswer {
+    pub kind: String,
+    pub radius_m: f64,
+    /// The area asked about; `null` for everything.
+    pub area_code: Option<String>,
+    pub area_name: Option<String>,
+    /// The level of `by_area`.
+    pub level: Level,
+    #[serde(flatten)]
+    pub figures: Figures,
+    /// Every area of `level` inside the area asked about, in code order.
+    pub by_area: Vec<AreaCoverage>,
+}
+
+/// One area of the breakdown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AreaCoverage {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// The coverage answer of `report`; `counts` says whether household figures are shown.
+pub fn coverage(index: &Index, report: &Report, counts: bool) -> CoverageAnswer {
+    let q = &report.question;
+    let area = q.area.map(|a| index.areas.get(a));
+    CoverageAnswer {
+        kind: q.kind.to_string(),
+        radius_m: q.radius.metres(),
+        area_code: area.map(|a| a.code.to_string()),
+        area_name: area.map(|a| a.name.clone()),
+        level: q.level,
+        figures: Figures::new(&report.total, counts),
+        by_area: report
+            .by_area
+            .iter()
+            .map(|(i, t)| {
+                let a = index.areas.get(*i);
+                AreaCoverage {
+                    code: a.code.to_string(),
+                    name: a.name.clone(),
+                    level: a.level,
+                    figures: Figures::new(t, counts),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// One household left out, as a GeoJSON Feature: its properties as the reader may see them (see
+/// [`crate::features::household_properties`]), plus `area_code` (the deepest area it lies in),
+/// `nearest_station` and `distance_m` to it; `None` when `sight` hides it.
+pub fn uncovered_feature(index: &Index, report: &Report, j: usize, sight: Sight, crs: Crs) -> Option<Value> {
+    let h = report.households[j];
+    let household = index.households.get(h);
+    let mut properties = crate::features::household_properties(household, sight)?;
+    let nearest = report.nearest(j);
+    let area = index.households.chain(h).iter().last();
+    properties.insert(
+        "area_code".into(),
+        json!(area.map(|a| index.areas.get(a).code.as_str())),
+    );
+    properties.insert(
+        "nearest_station".into(),
+        json!(nearest.map(|n| index.stations.get(n.station).code.as_str())),
+    );
+    properties.insert("distance_m".into(), json!(nearest.map(|n| metres(n.distance_m))));
+    let (lon, lat) = crs.from_wgs84(household.location);
+    Some(json!({
+        "type": "Feature",
+        "id": household.code.as_str(),
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": properties,
+    }))
+}
+
+/// `GET /api/v1/coverage/suggestions`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SuggestionsAnswer {
+    pub kind: String,
+    pub radius_m: f64,
+    pub area_code: Option<String>,
+    /// `buildings` or `grid`.
+    pub candidates: &'static str,
+    /// The grid's spacing, metres (`null` for buildings).
+    pub spacing_m: Option<f64>,
+    /// Sites asked for; `sites` holds fewer when no other candidate covers a household more.
+    pub k: usize,
+    /// Candidate sites weighed.
+    pub candidates_weighed: usize,
+    /// Households in the area asked about.
+    pub households: usize,
+    /// Covered by the existing stations.
+    pub covered_before: usize,
+    pub share_before: Option<f64>,
+    /// Covered once every suggested site has a station.
+    pub covered_after: usize,
+    pub share_after: Option<f64>,
+    pub sites: Vec<SiteAnswer>,
+}
+
+/// One suggested site.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SiteAnswer {
+    /// 1 for the first chosen (the best single site), and so on.
+    pub rank: usize,
+    /// Longitude in the answer's CRS.
+    pub lon: f64,
+    /// Latitude in the answer's CRS.
+    pub lat: f64,
+    /// The building whose anchor the site is (candidates `buildings`).
+    pub building_code: Option<String>,
+    pub address: Option<String>,
+    /// The deepest area the site lies in.
+    pub area_code: Option<String>,
+    /// Households it newly covers.
+    pub gain: usize,
+    /// Households covered with it and the sites before it.
+    pub covered: usize,
+    /// `covered / households`, 4 decimals.
+    pub share: Option<f64>,
+}
+
+/// The suggestions answer of `report` and `found`, `k` having been asked for.
+pub fn suggestions(index: &Index, report: &Report, found: &Suggestions, k: usize, crs: Crs) -> SuggestionsAnswer {
+    let q = &report.question;
+    let households = report.total.households;
+    let of = |covered: usize| (households > 0).then(|| share(covered as f64 / households as f64));
+    let after = found.sites.last().map_or(report.total.covered, |s| s.covered);
+    SuggestionsAnswer {
+        kind: q.kind.to_string(),
+        radius_m: q.radius.metres(),
+        area_code: q.area.map(|a| index.areas.get(a).code.to_string()),
+        candidates: found.source.as_str(),
+        spacing_m: found.source.spacing_m(),
+        k,
+        candidates_weighed: found.candidates,
+        households,
+        covered_before: report.total.covered,
+        share_before: of(report.total.covered),
+        covered_after: after,
+        share_after: of(after),
+        sites: found
+            .sites
+            .iter()
+            .enumerate()
+            .map(|(n, s)| {
+                let (lon, lat) = crs.from_wgs84(s.candidate.location);
+                let building = s.candidate.building.map(|b| index.buildings.get(b));
+                SiteAnswer {
+                    rank: n + 1,
+                    lon,
+                    lat,
+                    building_code: building.map(|b| b.code.to_string()),
+                    address: building.and_then(|b| b.address.clone()),
+                    area_code: index
+                        .areas
+                        .locate(s.candidate.location)
+                        .iter()
+                        .last()
+                        .map(|a| index.areas.get(a).code.to_string()),
+                    gain: s.gain,
+                    covered: s.covered,
+                    share: of(s.covered),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A share to 4 decimals.
+pub fn share(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
+}
+
+/// Metres to the centimetre.
+pub fn metres(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
