@@ -6,8 +6,9 @@
 //! and "borders most" compares shared edge lengths in degrees, which is enough to choose between
 //! neighbours a few hundred metres apart.
 
-use geo::{BooleanOps, Euclidean, GeodesicArea, Length, LinesIter, MultiPolygon};
+use geo::{BooleanOps, Euclidean, Length, LinesIter, MultiPolygon};
 
+use super::area::GroundArea;
 use super::impact::Redraw;
 use super::snap::Snapper;
 use crate::index::Index;
@@ -81,14 +82,14 @@ pub fn redraw(
         if changes.iter().any(|(c, _)| *c == i) {
             return Err(EditError::Repeated(code(i)));
         }
-        let beyond = g.difference(outline).geodesic_area_unsigned();
+        let beyond = g.difference(outline).ground_m2();
         let g = if beyond >= tolerance_m2 {
             adjustments.clipped.push((i, beyond));
             as_drawn.apply(&g.intersection(outline))
         } else {
             g
         };
-        if g.geodesic_area_unsigned() < tolerance_m2 {
+        if g.ground_m2() < tolerance_m2 {
             return Err(EditError::Outside(code(i)));
         }
         changes.push((i, g));
@@ -132,7 +133,7 @@ fn move_borders(
     let covered = geo::unary_union(changes.iter().map(|(_, g)| g));
     for (k, (_, g)) in others.iter_mut().enumerate() {
         let lost = g.intersection(&covered);
-        if lost.geodesic_area_unsigned() >= tolerance_m2 {
+        if lost.ground_m2() >= tolerance_m2 {
             *g = g.difference(&covered);
             touched[k] = true;
         }
@@ -141,7 +142,7 @@ fn move_borders(
         let given_up = index.areas.get(*i).geometry.difference(new).difference(&covered);
         for piece in given_up {
             let piece = MultiPolygon::new(vec![piece]);
-            if piece.geodesic_area_unsigned() < tolerance_m2 {
+            if piece.ground_m2() < tolerance_m2 {
                 continue;
             }
             let piece_len = perimeter(&piece);

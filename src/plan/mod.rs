@@ -3,6 +3,7 @@
 //! Pure functions over an [`crate::index::Index`] snapshot and candidate geometries; nothing here
 //! writes. Geometry is WGS 84 lon/lat; areas are geodesic m².
 
+pub mod area;
 pub mod balance;
 pub mod edit;
 pub mod impact;

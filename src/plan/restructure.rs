@@ -9,9 +9,11 @@
 //!
 //! Geometry is WGS 84 lon/lat; slivers are measured in geodesic m².
 
-use geo::{BooleanOps, BoundingRect, Centroid, Euclidean, GeodesicArea, Length, LinesIter, MultiPolygon};
+use geo::{BooleanOps, BoundingRect, Centroid, Euclidean, Length, LinesIter, MultiPolygon};
+
 use uuid::Uuid;
 
+use super::area::GroundArea;
 use super::impact::{NewChild, Redraw};
 use super::snap::{self, Snapper};
 use crate::domain::numbering::{self, NumberingError};
@@ -125,7 +127,7 @@ impl Builder<'_> {
             for &k in &kids {
                 let g = &self.index.areas.get(k).geometry;
                 let piece = g.intersection(outline);
-                if piece.geodesic_area_unsigned() >= self.tolerance_m2 {
+                if piece.ground_m2() >= self.tolerance_m2 {
                     pieces.push((k, piece));
                 }
             }
@@ -269,11 +271,7 @@ pub fn merge(
         Snapper::new(areas.iter().map(|&a| outline(a))).apply(&geo::unary_union(areas.iter().map(|&a| outline(a))));
     let largest = *areas
         .iter()
-        .max_by(|a, b| {
-            outline(**a)
-                .geodesic_area_unsigned()
-                .total_cmp(&outline(**b).geodesic_area_unsigned())
-        })
+        .max_by(|a, b| outline(**a).ground_m2().total_cmp(&outline(**b).ground_m2()))
         .unwrap_or(first);
     let base = index.areas.get(largest);
     let parent_code = &index.areas.get(parent).code;
@@ -375,7 +373,7 @@ pub fn replace_children(
         let was = index.areas.get(o);
         change.retired.push((was.code.clone(), was.version));
         for c in &created {
-            if was.geometry.intersection(&c.geometry).geodesic_area_unsigned() >= tolerance_m2 {
+            if was.geometry.intersection(&c.geometry).ground_m2() >= tolerance_m2 {
                 change.lineage.push((was.code.clone(), c.code.clone()));
             }
         }

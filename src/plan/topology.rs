@@ -11,7 +11,9 @@
 //! such a needle is itself only good to a few hundredths of a square metre, so their planar area is
 //! used); pieces under the sliver tolerance are counted as slivers, not reported as problems.
 
-use geo::{Area, BooleanOps, BoundingRect, Centroid, GeodesicArea, MultiPolygon, Polygon, Rect};
+use geo::{Area, BooleanOps, BoundingRect, Centroid, MultiPolygon, Polygon, Rect};
+
+use super::area::GroundArea;
 
 /// Default sliver tolerance, m²: smaller than any real building, larger than numerical dust.
 pub const DEFAULT_TOLERANCE_M2: f64 = 1.0;
@@ -98,7 +100,7 @@ pub fn check(parent: &MultiPolygon<f64>, children: &[Piece<'_>], tolerance_m2: f
         if is_dust(&p) {
             return None;
         }
-        let area_m2 = p.geodesic_area_unsigned();
+        let area_m2 = p.ground_m2();
         if area_m2 < tolerance_m2 {
             t.slivers += 1;
             t.sliver_area_m2 += area_m2;
@@ -145,13 +147,13 @@ pub fn check(parent: &MultiPolygon<f64>, children: &[Piece<'_>], tolerance_m2: f
             let geometry = MultiPolygon::new(kept);
             t.outside.push(Outside {
                 code: c.code.to_owned(),
-                area_m2: geometry.geodesic_area_unsigned(),
+                area_m2: geometry.ground_m2(),
                 geometry,
             });
         }
         if c.must_be_contiguous {
             // Touching parts (a bow-tie at one vertex) are still two pieces on the ground.
-            let mut part_areas_m2: Vec<f64> = c.geometry.0.iter().map(|p| p.geodesic_area_unsigned()).collect();
+            let mut part_areas_m2: Vec<f64> = c.geometry.0.iter().map(|p| p.ground_m2()).collect();
             if part_areas_m2.len() > 1 {
                 part_areas_m2.sort_by(|a, b| b.total_cmp(a));
                 t.scattered.push(Scattered {
@@ -219,7 +221,7 @@ mod tests {
         assert_eq!(t.gaps.len(), 1);
         // Three quarters of a 0.02° square at 31.8°N (0.02° ≈ 2,218 m north–south, 1,886 m east–west);
         // not exactly three quarters of its area, as a degree of longitude shrinks northwards.
-        let whole = parent.geodesic_area_unsigned();
+        let whole = parent.ground_m2();
         assert!(
             (t.gaps[0].area_m2 / (0.75 * whole) - 1.0).abs() < 1e-3,
             "{}",
@@ -239,7 +241,7 @@ mod tests {
         assert_eq!(t.overlaps.len(), 1);
         assert_eq!(t.overlaps[0].codes, ["a".to_owned(), "b".to_owned()]);
         // 0.002° × 0.012°: six 0.002° squares stacked north.
-        let expected = square(0.01, 0.0, 0.002).geodesic_area_unsigned() * 6.0;
+        let expected = square(0.01, 0.0, 0.002).ground_m2() * 6.0;
         assert!((t.overlaps[0].region.area_m2 / expected - 1.0).abs() < 1e-3);
     }
 
@@ -250,7 +252,7 @@ mod tests {
         let t = check(&parent, &[piece("a", &a)], DEFAULT_TOLERANCE_M2);
         assert_eq!(t.outside.len(), 1);
         assert_eq!(t.outside[0].code, "a");
-        let half = a.geodesic_area_unsigned() / 2.0;
+        let half = a.ground_m2() / 2.0;
         assert!((t.outside[0].area_m2 - half).abs() / half < 1e-6);
     }
 

@@ -5,8 +5,9 @@
 
 use std::borrow::Cow;
 
-use geo::{GeodesicArea, MultiPolygon};
+use geo::MultiPolygon;
 
+use super::area::GroundArea;
 use super::balance::{self, Bands, Measure, Outlier, Spread};
 use super::tally::{Children, Counts, Place, Tally};
 use super::topology::{self, Piece, Topology};
@@ -161,7 +162,7 @@ pub fn report_within(
             code: c.code.clone().into_owned(),
             name: c.name.clone().into_owned(),
             counts: *counts,
-            area_m2: c.geometry.geodesic_area_unsigned(),
+            area_m2: c.geometry.ground_m2(),
             parts: c.geometry.0.len(),
         })
         .collect();

@@ -1,11 +1,9 @@
 //! Cutting an area along a drawn line.
 
-use geo::{
-    BooleanOps, BoundingRect, Coord, Euclidean, GeodesicArea, Length, LineString, LinesIter, MultiPolygon, Polygon,
-    Rect,
-};
+use geo::{BooleanOps, BoundingRect, Coord, Euclidean, Length, LineString, LinesIter, MultiPolygon, Polygon, Rect};
 
 use super::SplitError;
+use crate::plan::area::GroundArea;
 
 /// The pieces of `area` on either side of `line`, largest first. Each piece is one polygon; pieces
 /// under `tolerance_m2` join the neighbour they share most border with. The line is extended
@@ -37,7 +35,7 @@ pub fn by_line(
     if pieces.len() < 2 {
         return Err(SplitError::DoesNotCross);
     }
-    pieces.sort_by(|a, b| b.geodesic_area_unsigned().total_cmp(&a.geodesic_area_unsigned()));
+    pieces.sort_by(|a, b| b.ground_m2().total_cmp(&a.ground_m2()));
     Ok(pieces)
 }
 
@@ -134,7 +132,7 @@ fn perimeter(mp: &MultiPolygon<f64>) -> f64 {
 /// Pieces smaller than `tolerance_m2` join the piece they share the longest border with.
 fn absorb_slivers(pieces: &mut Vec<MultiPolygon<f64>>, tolerance_m2: f64) {
     loop {
-        let Some(k) = pieces.iter().position(|p| p.geodesic_area_unsigned() < tolerance_m2) else {
+        let Some(k) = pieces.iter().position(|p| p.ground_m2() < tolerance_m2) else {
             return;
         };
         let sliver = pieces.remove(k);
