@@ -117,33 +117,54 @@ test('a planner splits a grid along a line drawn with the mouse, commits, and un
   await page.click('#planner-mode-split');
   assert.ok(await page.locator('#planner-split-line').isChecked(), 'drawing a line is the default');
 
-  // A line west → east through the middle of the grid, from outside it to outside it.
+  const parts2 = [next(grids), next(grids, 2)];
+  const sent = watch(page, 'POST', `/api/v1/areas/${grid}/split`);
+
+  // Into two parts balanced on households: previewed with the codes that would be issued.
+  await page.click('#planner-split-parts');
+  assert.ok(await page.locator('#planner-line-finish').isHidden());
+  await page.fill('#planner-split-n', '2');
+  await page.click('#planner-split-preview');
+  await page.waitForSelector('#planner-preview[data-state="ready"]', { timeout: 20000 });
+  assert.deepEqual(sent.seen.at(-1), { parts: 2, preview: true });
+  assert.deepEqual((await created(page)).sort(), parts2);
+
+  // Along a line west → east through the middle of the grid, from outside it to outside it: first
+  // two points and the "finish line" button, then (redrawn) three points and a double-click.
+  await page.click('#planner-split-line');
+  await page.waitForSelector('#planner-preview[data-state="idle"]');
   const [w, s, e, n] = area.bbox;
   await page.evaluate((b) => window.gridmap.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 160, duration: 0 }), area.bbox);
   await settle(page);
   const mid = (s + n) / 2, wide = (e - w) * 0.12;
   const points = [[w - wide, mid], [(w + e) / 2, mid + (n - s) * 0.02], [e + wide, mid]];
-  const sent = watch(page, 'POST', `/api/v1/areas/${grid}/split`);
   const [a, b, c] = await Promise.all(points.map((p) => screen(page, p)));
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.click(a.x, a.y);
-  await sleep(150);
-  await page.mouse.move(b.x, b.y, { steps: 5 });
-  await page.mouse.click(b.x, b.y);
-  await sleep(150);
-  await page.mouse.move(c.x, c.y, { steps: 5 });
-  await page.mouse.dblclick(c.x, c.y);
+  const click = async (p, double = false) => {
+    await page.mouse.move(p.x, p.y, { steps: 5 });
+    await (double ? page.mouse.dblclick(p.x, p.y) : page.mouse.click(p.x, p.y));
+    await sleep(150);
+  };
+  await click(a);
+  await click(c);
+  await page.click('#planner-line-finish');
+  await page.waitForSelector('#planner-preview[data-state="ready"]', { timeout: 20000 });
+  assert.equal(sent.seen.at(-1).line.coordinates.length, 2, JSON.stringify(sent.seen.at(-1)));
+  await page.click('#planner-line-redraw');
+  await page.waitForSelector('#planner-preview[data-state="idle"]');
+  await click(a);
+  await click(b);
+  await click(c, true);
   await page.waitForSelector('#planner-preview[data-state="ready"]', { timeout: 20000 });
   sent.stop();
-  const line = sent.seen[0]?.line;
-  assert.equal(sent.seen[0]?.preview, true);
+  const line = sent.seen.at(-1).line;
+  assert.equal(sent.seen.at(-1).preview, true);
   assert.equal(line?.type, 'LineString', JSON.stringify(sent.seen));
   assert.equal(line.coordinates.length, 3, `three points clicked: ${JSON.stringify(line.coordinates)}`);
   assert.ok(line.coordinates[0][0] < w && line.coordinates[2][0] > e, 'the line crosses the grid');
 
   // Two parts, numbered after the community's highest grid code; both drawn on the map.
   const parts = await created(page);
-  assert.deepEqual([...parts].sort(), [next(grids), next(grids, 2)]);
+  assert.deepEqual([...parts].sort(), parts2);
   await sleep(300);
   assert.deepEqual(await drawnParts(page), [...parts].sort());
   assert.equal(await page.locator('#planner-retired').getAttribute('data-codes'), grid);
