@@ -60,7 +60,9 @@ async function openArea(tab, code) {
 }
 
 /** Picks `grid`, starts editing, centres `vertex` at zoom 16 and drags it by `[dlon, dlat]` with the
- * mouse. Answers the proposal the impact panel shows and the geometry the app sent for it. */
+ * mouse. Answers the proposal the impact panel shows, the draft the app sent for it (`body`: the
+ * grid's `geometry`, or `areas` when neighbours sharing the vertex moved with it) and the grid's
+ * geometry in it. */
 async function dragVertex(tab, grid, vertex, [dlon, dlat]) {
   await tab.click(`.planner-children li[data-code="${grid}"]`);
   await tab.waitForFunction((c) => document.body.dataset.plannerSelected === c, grid);
@@ -91,7 +93,9 @@ async function dragVertex(tab, grid, vertex, [dlon, dlat]) {
   for (let i = 0; !sent.has(id) && i < 50; i++) await sleep(100);
   tab.off('response', watch);
   assert.ok(sent.has(id), 'the proposal shown was sent by the app');
-  return { id, geometry: sent.get(id).geometry };
+  const { title, keep, ...body } = sent.get(id);
+  assert.equal(keep, false, `${title} is a draft`);
+  return { id, body, geometry: body.geometry ?? body.areas.find((a) => a.code === grid).geometry };
 }
 
 /** The moves the impact panel lists: `[[code, from, to], …]`. */
@@ -157,14 +161,16 @@ test('a planner moves a shared border, sees who moves, commits, and restores fro
   await page.waitForFunction((c) => document.body.dataset.plannerSelected === c, third);
   assert.match(await page.locator('#planner-selected').textContent(), new RegExp(third));
 
-  // Drag V about 95 m east, into grid 002.
-  const { geometry } = await dragVertex(page, GRID, V, [0.001, 0]);
+  // Drag V about 95 m east, into grid 002. V lies on the community's outline, so it is the grid's
+  // alone to move (the server moves the border 002 shares): the draft redraws the grid only.
+  const { geometry, body } = await dragVertex(page, GRID, V, [0.001, 0]);
+  assert.ok(body.geometry && !body.areas, `the grid alone is redrawn: ${Object.keys(body)}`);
   const moved = ring(geometry).filter((p) => !ring(grid.geometry).some((q) => same(p, q)));
   assert.equal(moved.length, 2, `one vertex (first and last of the ring) moved: ${JSON.stringify(moved)}`);
   assert.ok(moved[0][0] > V[0] + 0.0008 && Math.abs(moved[0][1] - V[1]) < 0.0002, `V went east: ${moved[0]}`);
   // The panel lists exactly the households the API says move, all from grid 002 to grid 001.
   const shown = await shownMoves(page);
-  const node = await api('POST', `/api/v1/areas/${GRID}/proposals`, { geometry }, {}, planner);
+  const node = await api('POST', `/api/v1/areas/${GRID}/proposals`, body, {}, planner);
   assert.equal(node.status, 201);
   const want = node.body.impact.moves.households.map((m) => [m.code, m.from, m.to]);
   assert.deepEqual(shown, want);

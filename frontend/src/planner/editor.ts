@@ -1,10 +1,11 @@
 // Editing one area's outline on the map with terra-draw: its largest part is loaded as a polygon
 // whose vertices can be dragged (snapping to the neighbours' vertices and edges), added at midpoints
 // and removed with a right-click. The whole outline, other parts and holes included, is handed back
-// on every change.
+// on every change, with the vertex that moved (from where to where) when one did.
 import type { Map as MapLibre } from 'maplibre-gl';
 import { TerraDraw, TerraDrawPolygonMode, TerraDrawSelectMode, type GeoJSONStoreFeatures } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
+import { movedVertex } from './shared';
 import { EDGE_PX, snap, targetsOf, type Position } from './snap';
 import type { Outline } from './types';
 
@@ -27,8 +28,11 @@ export class Editor {
   private polygons: Position[][][] = [];
   private part = 0;
   private original = '';
+  private last: Position[] = [];
 
-  constructor(private readonly map: MapLibre, private readonly changed: (outline: Outline | null) => void) {}
+  /** `changed` gets the outline (null while unchanged) and, when one vertex moved, `[from, to]`. */
+  constructor(private readonly map: MapLibre,
+    private readonly changed: (outline: Outline | null, moved: [Position, Position] | null) => void) {}
 
   get active() { return this.draw !== null; }
 
@@ -86,10 +90,15 @@ export class Editor {
     }
     this.id = id;
     // As stored (terra-draw may have turned the ring): what "unchanged" compares with.
-    this.original = JSON.stringify(this.vertices());
+    this.last = this.vertices();
+    this.original = JSON.stringify(this.last);
     draw.selectFeature(id);
     draw.on('change', (ids) => {
-      if (this.id !== null && ids.includes(this.id)) this.changed(this.outline());
+      if (this.id === null || !ids.includes(this.id)) return;
+      const now = this.vertices();
+      const moved = movedVertex(this.last, now);
+      this.last = now;
+      this.changed(this.outline(), moved);
     });
   }
 

@@ -1,13 +1,18 @@
-// The impact panel: while an outline is being edited, the drawing is proposed to the server a moment
-// after it stops changing (POST /api/v1/areas/{code}/proposals as a draft, `keep: false`: nothing is
-// written or kept), and the answer is shown: households that move from which area to which, counts
-// before and after per affected area, new and solved problems, and whether it would block a commit.
+// The impact panel: what a change would do — households that move from which area to which, counts
+// before and after per affected area (new and retired ones marked), new and solved problems, and
+// whether it would block a commit. It renders an impact it is given (split, merge and red
+// house-yard previews answer one), or one it asks for itself: while an outline is being edited the
+// drawing is proposed to the server a moment after it stops changing (POST
+// /api/v1/areas/{code}/proposals as a draft, `keep: false`: nothing is written or kept).
 import { api, json } from '../api';
 import { el } from '../dom';
 import { describeProblem, m2, t } from './text';
 import type { Counts, Impact, Outline, Proposal } from './types';
 
 export const DEBOUNCE_MS = 400;
+
+/** What a draft proposes: one area's new outline, or several siblings' (a vertex they share moved). */
+export type Drawn = { geometry: Outline } | { areas: { code: string; geometry: Outline }[] };
 
 export class ImpactPanel {
   private timer: number | undefined;
@@ -18,11 +23,12 @@ export class ImpactPanel {
 
   get impact() { return this.shown; }
 
-  /** Proposes `outline` for `code` once the drawing has been still for a moment; null clears. */
-  propose(code: string, outline: Outline | null) {
+  /** Proposes `drawn` (through the area `code`) once the drawing has been still for a moment; null
+   * says the drawing is unchanged. */
+  propose(code: string, drawn: Drawn | null) {
     window.clearTimeout(this.timer);
     const seq = ++this.seq;
-    if (!outline) {
+    if (!drawn) {
       this.shown = null;
       this.state('unchanged');
       this.render();
@@ -33,7 +39,7 @@ export class ImpactPanel {
       this.box.replaceChildren(el('p', t('p_computing'), 'hint'));
       try {
         const p = await api<Proposal>(`api/v1/areas/${encodeURIComponent(code)}/proposals`,
-          json('POST', { title: `draft ${seq}`, geometry: outline, keep: false }));
+          json('POST', { title: `draft ${seq}`, ...drawn, keep: false }));
         if (seq !== this.seq) return; // a newer drawing is on its way
         this.shown = p.impact;
         this.render();
@@ -48,6 +54,24 @@ export class ImpactPanel {
         this.failed(e);
       }
     }, DEBOUNCE_MS);
+  }
+
+  /** Shows `impact`, computed elsewhere (a preview's); any draft on its way is dropped. */
+  show(impact: Impact) {
+    window.clearTimeout(this.timer);
+    this.seq++;
+    this.shown = impact;
+    this.render();
+    this.state('ready');
+  }
+
+  /** Says an impact is being computed elsewhere. */
+  waiting() {
+    window.clearTimeout(this.timer);
+    this.seq++;
+    this.shown = null;
+    this.box.replaceChildren(el('p', t('p_computing'), 'hint'));
+    this.state('pending');
   }
 
   clear() {
@@ -103,8 +127,10 @@ export class ImpactPanel {
     for (const a of i.areas) {
       const tr = el('tr');
       tr.dataset.code = a.code;
+      if (a.status) tr.dataset.status = a.status;
       const leader = a.leader_name ? ` · ${a.leader_name}` : '';
-      tr.append(el('td', `${a.name}（${a.code}）${leader}`), el('td', pair(a.before, a.after, 'households')),
+      const status = a.status === 'created' || a.status === 'retired' ? ` ${t(`p_status_${a.status}`)}` : '';
+      tr.append(el('td', `${a.name ?? ''}（${a.code}）${leader}${status}`), el('td', pair(a.before, a.after, 'households')),
         el('td', pair(a.before, a.after, 'people')), el('td', pair(a.before, a.after, 'buildings')));
       table.append(tr);
     }

@@ -1,9 +1,10 @@
 // The planner view, for those who may redraw areas (admins, planners in their scope): pick an area
 // (on the map, by code, or along its path), see its children coloured by balance with the gaps,
 // overlaps and overreach of the validation report on their own layer and its problems listed; pick
-// a child to see its history (and restore a version) or to work on it with a mode of the toolbar.
+// a child to see its history (restore a version, revert a change, follow its lineage) or to work on
+// it with a mode of the toolbar. After a commit the view says so and offers to undo it.
 import type { MapMouseEvent } from 'maplibre-gl';
-import { api, type Me } from '../api';
+import { api, json, type Me } from '../api';
 import { $, clearError, el, showError } from '../dom';
 import { onLangChange } from '../i18n';
 import { areaAtZoom, mapReady, popClick, pushClick, refreshAreaTiles, theMap } from '../map';
@@ -11,13 +12,16 @@ import type { Area } from '../types';
 import { BoundaryMode } from './boundary';
 import { HistoryPanel } from './history';
 import { addLayers, CHILDREN_FILL, removeLayers, showReport } from './layers';
-import { Toolbar, type PlannerContext, type PlannerMode } from './modes';
+import { MergeMode } from './merge';
+import { Toolbar, type AfterChange, type PlannerContext, type PlannerMode } from './modes';
 import { renderChildren, renderPath, renderProblems } from './report';
+import { SplitMode } from './split';
 import { t } from './text';
-import type { AreaDetail, Report } from './types';
+import type { AreaDetail, Report, Reverted } from './types';
+import { YardsMode } from './yards';
 
-/** The toolbar's modes, in order. Split, Merge and "Suggest red yards" are to be added here. */
-const MODES: PlannerMode[] = [new BoundaryMode()];
+/** The toolbar's modes, in order. */
+const MODES: PlannerMode[] = [new BoundaryMode(), new SplitMode(), new MergeMode(), new YardsMode()];
 
 export const mayPlan = (me: Me) => me.role === 'admin' || me.role === 'planner';
 
@@ -28,16 +32,21 @@ class Planner {
   private report: Report | null = null;
   private children: AreaDetail[] = [];
   private selected: AreaDetail | null = null;
-  private status: { text: () => string; kind: string } | null = null;
+  /** What the view says after a change, and the change it offers to undo. */
+  private status: { text: () => string; kind: string; undo?: { id: string; select: string[] } } | null = null;
   private active = false;
   private seq = 0;
   private readonly toolbar = new Toolbar($('planner-toolbar'), $('planner-mode'), MODES);
-  private readonly history = new HistoryPanel($('planner-history'), {
+  private readonly history = new HistoryPanel($('planner-history-head'), $('planner-history'), {
     mayRestore: () => this.selected !== null && this.mayEdit(this.selected),
-    restored: async (version) => this.changed(() => `${t('p_restored')} ${version ?? ''}`.trim()),
+    mayRevert: () => this.parent !== null && this.mayEdit(this.parent),
+    restored: async (version, changeId) => this.changed(() => `${t('p_restored')} ${version ?? ''}`.trim(), { changeId }),
+    reverted: async (answer) => this.reverted(answer, this.selected?.code ?? null),
   });
 
-  constructor(private readonly me: Me) {}
+  constructor(private readonly me: Me) {
+    $('planner-undo').addEventListener('click', () => void this.undo());
+  }
 
   /** Whether the account may redraw `a`: its role may, and `a` is inside its scope. */
   mayEdit(a: AreaDetail) {
@@ -62,8 +71,9 @@ class Planner {
     removeLayers(theMap());
   }
 
-  /** Opens `code` as the area to plan, with `select` (one of its children) picked. */
-  async open(code: string, select?: string | null, keepView = false) {
+  /** Opens `code` as the area to plan, with `select` (one of its children, or the first of a list
+   * that is one) picked. */
+  async open(code: string, select?: string | string[] | null, keepView = false) {
     clearError();
     const seq = ++this.seq;
     this.toolbar.stop();
@@ -75,7 +85,8 @@ class Planner {
     this.parent = parent;
     this.report = report;
     this.children = children;
-    this.selected = children.find((c) => c.code === select) ?? null;
+    const wanted = select == null ? [] : typeof select === 'string' ? [select] : select;
+    this.selected = wanted.map((w) => children.find((c) => c.code === w)).find((c) => c !== undefined) ?? null;
     if (!keepView || moved) this.status = null;
     this.render();
     if (moved && !keepView) {
@@ -100,12 +111,43 @@ class Planner {
     document.body.dataset.plannerSelected = this.selected?.code ?? '';
   }
 
-  /** After a commit or restore: the tiles show the new outlines, and the view is read again. */
-  async changed(message: () => string) {
+  /** After a commit, restore or revert: the tiles show the new outlines, the view is read again
+   * (with `after.select` picked, else the child picked before), and the change may be undone. */
+  async changed(message: () => string, after: AfterChange = {}) {
+    const before = this.selected?.code ?? null;
     this.toolbar.stop();
     refreshAreaTiles();
-    if (this.parent) await this.open(this.parent.code, this.selected?.code, true);
-    this.status = { text: message, kind: 'done' };
+    if (this.parent) await this.open(this.parent.code, [...(after.select ?? []), ...(before ? [before] : [])], true);
+    this.status = { text: message, kind: 'done',
+      undo: after.changeId ? { id: after.changeId, select: before ? [before] : [] } : undefined };
+    this.renderStatus();
+  }
+
+  /** Undoes the change just made (the one the status offers), with a fixed reason. */
+  private async undo() {
+    const undo = this.status?.undo;
+    if (!undo) return;
+    const button = $('planner-undo') as HTMLButtonElement;
+    button.disabled = true;
+    try {
+      const answer = await api<Reverted>(`api/v1/changes/${encodeURIComponent(undo.id)}/revert`,
+        json('POST', { reason: t('p_undoReason') }));
+      await this.reverted(answer, undo.select[0] ?? null);
+    } catch (e) {
+      const text = e instanceof Error ? e.message : String(e);
+      this.status = { text: () => `${t('p_undoFailed')}：${text}`, kind: 'error' };
+      this.renderStatus();
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  /** After a change was reverted: the areas it brought back (or `select`) picked. */
+  private async reverted(answer: Reverted, select: string | null) {
+    const restored = answer.restored ?? [];
+    await this.changed(() => t('p_undone'), { select: [...(select ? [select] : []), ...restored] });
+    // Undoing an undo is a revert of the revert: offered too.
+    if (this.status) this.status.undo = { id: answer.change_id, select: this.selected ? [this.selected.code] : [] };
     this.renderStatus();
   }
 
@@ -114,7 +156,7 @@ class Planner {
     return {
       map: theMap(), parent: this.parent, report: this.report, children: this.children, selected: this.selected,
       mayEdit: (a) => this.mayEdit(a), panel: $('planner-mode'),
-      changed: (message) => this.changed(message),
+      changed: (message, after) => this.changed(message, after),
       reload: async () => {
         this.toolbar.stop();
         if (this.parent) await this.open(this.parent.code, this.selected?.code, true).catch(showError);
@@ -151,10 +193,14 @@ class Planner {
   }
 
   private renderStatus() {
+    $('planner-done').hidden = !this.status;
+    $('planner-done').dataset.kind = this.status?.kind ?? '';
     const box = $('planner-status');
-    box.hidden = !this.status;
     box.textContent = this.status?.text() ?? '';
     box.dataset.kind = this.status?.kind ?? '';
+    const undo = $('planner-undo');
+    undo.hidden = !this.status?.undo;
+    undo.dataset.change = this.status?.undo?.id ?? '';
   }
 
   private readonly onClick = (ev: MapMouseEvent) => {

@@ -1,6 +1,7 @@
 // The planner's own map layers, drawn above the served style and below the editing handles: the
-// open area's children filled by balance, the selected child outlined, and gaps, overlaps and
-// overreach of the report as a layer of their own.
+// open area's children filled by balance, the selected child outlined, gaps, overlaps and
+// overreach of the report as a layer of their own, and the preview of a mode (the parts of a split,
+// a merged outline, suggested red house-yards, neighbours a shared vertex moves) on top.
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibre } from 'maplibre-gl';
 import { BALANCE_COLORS, balanceOf } from './report';
 import { t } from './text';
@@ -9,6 +10,9 @@ import type { AreaDetail, Outline, Report } from './types';
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 const PROBLEM_COLORS = { gap: '#8e24aa', overlap: '#d50000', outside_parent: '#ff6d00' };
 export const CHILDREN_FILL = 'planner-children-fill';
+/** Outline colours of a preview's parts, told apart from each other and from the balance fills. */
+export const PART_COLORS = ['#d81b60', '#1e88e5', '#00897b', '#fb8c00', '#5e35b1', '#6d4c41', '#c0ca33', '#00acc1'];
+export const partColor = (i: number) => PART_COLORS[i % PART_COLORS.length];
 
 export function addLayers(map: MapLibre) {
   if (map.getSource('planner-children')) return;
@@ -31,14 +35,46 @@ export function addLayers(map: MapLibre) {
   map.addLayer({ id: 'planner-children-label', type: 'symbol', source: 'planner-labels',
     layout: { 'text-field': ['get', 'label'], 'text-font': ['Noto Sans CJK SC Regular'], 'text-size': 12 },
     paint: { 'text-color': '#263238', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } });
+  // A mode's preview: parts filled and outlined in their own colours ('part'), areas picked to go
+  // with the selected one ('chosen'), neighbours a shared vertex moves ('moved', dashed).
+  map.addSource('planner-preview', { type: 'geojson', data: EMPTY });
+  map.addSource('planner-preview-labels', { type: 'geojson', data: EMPTY });
+  map.addLayer({ id: 'planner-preview-fill', type: 'fill', source: 'planner-preview', filter: ['==', ['get', 'kind'], 'part'],
+    paint: { 'fill-color': ['get', 'color'], 'fill-opacity': 0.25 } });
+  map.addLayer({ id: 'planner-preview-line', type: 'line', source: 'planner-preview', filter: ['!=', ['get', 'kind'], 'moved'],
+    paint: { 'line-color': ['get', 'color'], 'line-width': ['case', ['==', ['get', 'kind'], 'chosen'], 4, 3] } });
+  map.addLayer({ id: 'planner-preview-moved', type: 'line', source: 'planner-preview', filter: ['==', ['get', 'kind'], 'moved'],
+    paint: { 'line-color': ['get', 'color'], 'line-width': 2.5, 'line-dasharray': [2, 1] } });
+  map.addLayer({ id: 'planner-preview-label', type: 'symbol', source: 'planner-preview-labels',
+    layout: { 'text-field': ['get', 'label'], 'text-font': ['Noto Sans CJK SC Regular'], 'text-size': 13, 'text-allow-overlap': true },
+    paint: { 'text-color': ['get', 'color'], 'text-halo-color': '#ffffff', 'text-halo-width': 2 } });
+}
+
+/** One outline of a mode's preview. */
+export interface PreviewFeature {
+  code: string; geometry: Outline; color: string; kind: 'part' | 'chosen' | 'moved';
+  /** Written inside it (parts only). */
+  label?: string;
+}
+
+/** Draws a mode's preview over the children (an empty list clears it). */
+export function showPreview(map: MapLibre, features: PreviewFeature[]) {
+  const shapes = map.getSource('planner-preview') as GeoJSONSource | undefined;
+  const labels = map.getSource('planner-preview-labels') as GeoJSONSource | undefined;
+  if (!shapes || !labels) return;
+  shapes.setData({ type: 'FeatureCollection', features: features.map((f) => ({ type: 'Feature', geometry: f.geometry,
+    properties: { code: f.code, color: f.color, kind: f.kind } })) });
+  labels.setData({ type: 'FeatureCollection', features: features.filter((f) => f.label).map((f) => ({ type: 'Feature',
+    geometry: { type: 'Point', coordinates: labelPoint(f.geometry) }, properties: { code: f.code, color: f.color, label: f.label } })) });
 }
 
 export function removeLayers(map: MapLibre) {
-  for (const id of ['planner-children-label', 'planner-problems-line', 'planner-problems-fill', 'planner-selected-line',
+  for (const id of ['planner-preview-label', 'planner-preview-moved', 'planner-preview-line', 'planner-preview-fill',
+    'planner-children-label', 'planner-problems-line', 'planner-problems-fill', 'planner-selected-line',
     'planner-children-line', CHILDREN_FILL]) {
     if (map.getLayer(id)) map.removeLayer(id);
   }
-  for (const id of ['planner-children', 'planner-problems', 'planner-labels']) if (map.getSource(id)) map.removeSource(id);
+  for (const id of ['planner-children', 'planner-problems', 'planner-labels', 'planner-preview', 'planner-preview-labels']) if (map.getSource(id)) map.removeSource(id);
 }
 
 /** Draws the children of `report` (outlines from `children`) and its problems. */

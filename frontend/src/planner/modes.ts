@@ -1,7 +1,7 @@
 // The planner's toolbar: modes that act on the open area and its selected child. Each mode draws its
-// own controls into the panel it is given and tells the planner when it changed the data. Editing
-// a boundary is one (boundary.ts); splitting a grid, merging grids and suggesting red house-yards
-// are meant to be added the same way: a module exporting a PlannerMode, listed in index.ts.
+// own controls into the panel it is given and tells the planner when it changed the data: editing
+// a boundary (boundary.ts), splitting an area (split.ts), merging siblings (merge.ts) and
+// suggesting red house-yards (yards.ts), each a module exporting a PlannerMode, listed in index.ts.
 import type { Map as MapLibre } from 'maplibre-gl';
 import { el } from '../dom';
 import { t } from './text';
@@ -20,11 +20,18 @@ export interface PlannerContext {
   /** Where the mode writes its controls while it runs. */
   panel: HTMLElement;
   /** The mode changed the data: leave it, refresh the map's tiles and reload, then say `message()`
-   * (a function, so it is said again in the other language). */
-  changed(message: () => string): Promise<void>;
+   * (a function, so it is said again in the other language) and offer to undo the change. */
+  changed(message: () => string, after?: AfterChange): Promise<void>;
   /** Leave the mode and read the open area again (after someone else's change). */
   reload(): Promise<void>;
   failed(e: unknown): void;
+}
+
+/** What a change leaves behind: the change to offer undoing, and which child to pick after it
+ * (the first of `select` that is a child then; a split or merge retires the picked one). */
+export interface AfterChange {
+  changeId?: string | null;
+  select?: string[];
 }
 
 export interface PlannerMode {
