@@ -50,6 +50,38 @@ pub enum Command {
     /// by area; with `--suggest K`, the K sites for new stations that would cover the most of the
     /// households left out.
     Coverage(CoverageArgs),
+    /// Static maps as PNG, for reports and printing.
+    #[command(subcommand)]
+    Map(MapCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MapCommand {
+    /// The coverage map of an area (the PNG of `GET /api/v1/maps/coverage.png`), with every
+    /// household drawn.
+    Coverage(MapCoverageArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MapCoverageArgs {
+    /// Station kind, e.g. red_station, governance_center, police_room.
+    #[arg(long)]
+    pub kind: String,
+    /// The reach of a station, geodesic metres on the WGS 84 ellipsoid.
+    #[arg(long)]
+    pub radius_m: f64,
+    /// The area to map (default: every top-level area).
+    #[arg(long)]
+    pub area: Option<String>,
+    /// Picture width, pixels (200 to 4000).
+    #[arg(long, default_value_t = 1200)]
+    pub width: u64,
+    /// Picture height, pixels (200 to 4000).
+    #[arg(long, default_value_t = 900)]
+    pub height: u64,
+    /// Where to write the PNG.
+    #[arg(short, long)]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]

@@ -128,6 +128,19 @@ fn parse_range(s: &str) -> Result<u32, GlyphError> {
     Ok(start)
 }
 
+/// The [`FAMILY`] face of the collection `font` (the first face when none is so named); the static
+/// maps ([`crate::maps`]) draw their text with it too.
+pub fn open_face(lib: &freetype::Library, font: &Path) -> Result<freetype::Face, freetype::Error> {
+    let faces = lib.new_face(font, 0)?.num_faces();
+    let named = (0..isize::from(faces))
+        .filter_map(|i| lib.new_face(font, i).ok())
+        .find(|f| f.family_name().as_deref() == Some(FAMILY));
+    match named {
+        Some(face) => Ok(face),
+        None => lib.new_face(font, 0),
+    }
+}
+
 /// Renders one range from the [`FAMILY`] face of `font` (the first face when none is so named).
 fn render(font: &Path, start: u32) -> Result<Vec<u8>, GlyphError> {
     let fail = |cause: String| GlyphError::Render {
@@ -136,14 +149,7 @@ fn render(font: &Path, start: u32) -> Result<Vec<u8>, GlyphError> {
         cause,
     };
     let lib = freetype::Library::init().map_err(|e| fail(e.to_string()))?;
-    let faces = lib.new_face(font, 0).map_err(|e| fail(e.to_string()))?.num_faces();
-    let named = (0..isize::from(faces))
-        .filter_map(|i| lib.new_face(font, i).ok())
-        .find(|f| f.family_name().as_deref() == Some(FAMILY));
-    let face = match named {
-        Some(face) => face,
-        None => lib.new_face(font, 0).map_err(|e| fail(e.to_string()))?,
-    };
+    let face = open_face(&lib, font).map_err(|e| fail(e.to_string()))?;
     let mut stack = glyph_range_for_face(&face, start, start + 255, 24, 8, 0.25).map_err(|e| fail(e.to_string()))?;
     stack.name = FONTSTACK.to_owned();
     Ok(GlyphMessage { stacks: vec![stack] }.encode_to_vec())

@@ -6,13 +6,14 @@ mod coverage;
 mod demo;
 mod export;
 mod import;
+mod map;
 mod serve;
 mod users;
 mod validate;
 
 use anyhow::Context;
 
-use crate::config::{BenchCommand, Cli, Command, DemoCommand};
+use crate::config::{BenchCommand, Cli, Command, DemoCommand, MapCommand};
 use crate::store::{self, redact_url};
 
 pub use demo::{DemoAccounts, demo_accounts, load_demo};
@@ -33,6 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(args) => audit::run(&cli.database, args).await,
         Command::Validate(args) => validate::run(&cli.database, args).await,
         Command::Coverage(args) => coverage::run(&cli.database, args).await,
+        Command::Map(MapCommand::Coverage(args)) => map::coverage(&cli.database, args).await,
     }
 }
 

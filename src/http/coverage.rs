@@ -223,7 +223,7 @@ pub async fn suggestions(
 }
 
 /// The question from the query's texts; `kind` and `radius_m` are required.
-fn question(
+pub(super) fn question(
     index: &Index,
     kind: &Option<String>,
     radius_m: &Option<String>,
@@ -245,14 +245,14 @@ fn question(
 }
 
 /// Runs the analysis off the async workers: a city's households take a second or more.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError::Internal(format!("coverage task failed: {e}")))
 }
 
 /// Records a coverage read of an area (or of everything) in the audit log.
-fn record_area(
+pub(super) fn record_area(
     state: &AppState,
     auth: &Auth,
     area: Option<&str>,

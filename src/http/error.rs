@@ -15,6 +15,7 @@ use crate::coverage::CoverageError;
 use crate::domain::CoordError;
 use crate::glyphs::GlyphError;
 use crate::import::ImportError;
+use crate::maps::MapError;
 use crate::store::StoreError;
 use crate::tiles::TileError;
 
@@ -244,6 +245,15 @@ impl From<OgcError> for ApiError {
             OgcError::BboxCrs { .. } | OgcError::Range { .. } | OgcError::Datetime(_) => {
                 Self::invalid_parameter(e.to_string())
             }
+        }
+    }
+}
+
+impl From<MapError> for ApiError {
+    fn from(e: MapError) -> Self {
+        match e {
+            MapError::Size { .. } => Self::invalid_parameter(e.to_string()),
+            MapError::Encode(_) => Self::Internal(e.to_string()),
         }
     }
 }

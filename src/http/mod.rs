@@ -14,6 +14,7 @@ mod health;
 mod households;
 mod import;
 mod locate;
+mod maps;
 mod nearest;
 mod ogc;
 mod openapi;
@@ -57,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .route("/coverage", get(coverage::coverage))
         .route("/coverage/uncovered", get(coverage::uncovered))
         .route("/coverage/suggestions", get(coverage::suggestions))
+        .route("/maps/coverage.png", get(maps::coverage_png))
         .route("/households", get(households::search))
         .route("/households/{code}", get(households::detail))
         .route("/areas/{code}", get(areas::detail).put(redraw::put_area))

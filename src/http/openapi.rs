@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         super::coverage::coverage,
         super::coverage::uncovered,
         super::coverage::suggestions,
+        super::maps::coverage_png,
         super::households::search,
         super::households::detail,
         super::areas::detail,

@@ -27,5 +27,5 @@ pub use cut::render;
 pub use error::TileError;
 pub use layers::{ALL_HOUSEHOLDS_FROM, AREA_LABELS, TileLayer, level_minzoom};
 pub use source::TileSource;
-pub use style::style;
+pub use style::{kind_mark, style};
 pub use tilejson::tilejson;

@@ -20,6 +20,15 @@ const KINDS: [(&str, &str, &str); 7] = [
     ("legal_office", "#5d4037", "法"),
 ];
 
+/// A station kind's colour (`#rrggbb`) and one-character mark, as the web map draws it: the
+/// static maps ([`crate::maps`]) use the same.
+pub fn kind_mark(kind: &StationKind) -> (&'static str, &'static str) {
+    KINDS
+        .iter()
+        .find(|(k, ..)| *k == kind.as_str())
+        .map_or(("#616161", "站"), |(_, color, mark)| (*color, *mark))
+}
+
 /// Kinds drawn from zoom 10; the rest from 13.
 const MAJOR_KINDS: [&str; 2] = ["governance_center", "ops_center"];
 

@@ -1,0 +1,502 @@
+//! The coverage map: an area, its children and neighbours, each station of a kind with its reach
+//! (a geodesic circle of the radius), and the households coloured covered or not, exactly as the
+//! coverage [`Report`] counts them.
+
+use std::path::Path;
+
+use geo::{BoundingRect, InteriorPoint, MultiPolygon, Rect};
+use tiny_skia::{FillRule, Mask, Path as SkPath, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
+
+use super::MapError;
+use super::frame::{self, Frame, Viewport};
+use super::furniture::{self, Symbol, color, paint, rect};
+use super::text::{Anchor, Font};
+use crate::coverage::Report;
+use crate::domain::{Level, StationKind};
+use crate::index::Index;
+
+/// Households whose nearest station of the kind is within the radius (RGB).
+pub const COVERED: [u8; 3] = [26, 150, 65];
+/// Households left out (RGB).
+pub const UNCOVERED: [u8; 3] = [230, 85, 13];
+/// The edge of a station's reach (RGB); its inside is the same colour, faint.
+pub const REACH: [u8; 3] = [33, 102, 172];
+const INK: [u8; 4] = [30, 30, 30, 255];
+const BACKDROP: [u8; 4] = [236, 236, 232, 255];
+
+/// Which households the caller may see drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Households {
+    /// Every household of the report.
+    All,
+    /// Only these (positions into [`Report::households`]): a caller scoped to part of the area.
+    Some(Vec<usize>),
+    /// None: the caller's role does not include residents' data (viewers).
+    None,
+}
+
+/// What to draw.
+pub struct CoverageMap<'a> {
+    pub index: &'a Index,
+    pub report: &'a Report,
+    pub households: Households,
+    /// Whether household figures may be printed (title line, legend).
+    pub counts: bool,
+    pub width: u32,
+    pub height: u32,
+    /// The CJK font for the text; without one the map is drawn with no text.
+    pub font: Option<&'a Path>,
+    /// When the map was made, as printed in the data line.
+    pub made: String,
+}
+
+/// The PNG and the projection it was drawn in.
+pub struct Rendered {
+    pub png: Vec<u8>,
+    pub frame: Frame,
+}
+
+/// `#rrggbb` as opaque RGBA (grey when malformed).
+fn hex(s: &str) -> [u8; 4] {
+    let byte = |i: usize| {
+        s.get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(97)
+    };
+    [byte(1), byte(3), byte(5), 255]
+}
+
+/// Chinese name of a level, as printed in the legend.
+fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::County => "县（区）",
+        Level::Township => "乡镇（街道）",
+        Level::Community => "村（社区）",
+        Level::Grid => "网格",
+        Level::RedYard => "红色屋场",
+    }
+}
+
+/// The kind's Chinese name, or the kind itself for one gridmap does not know.
+fn kind_name(kind: &StationKind) -> &str {
+    StationKind::KNOWN
+        .iter()
+        .find(|(k, _)| *k == kind.as_str())
+        .map_or(kind.as_str(), |(_, zh)| zh)
+}
+
+/// `1,234`.
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A tiny-skia path of a multipolygon's rings, projected.
+fn polygon_path(frame: &Frame, geometry: &MultiPolygon<f64>) -> Option<SkPath> {
+    let mut pb = PathBuilder::new();
+    for polygon in geometry {
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            for (i, c) in ring.coords().enumerate() {
+                let (x, y) = frame.project(c.x, c.y);
+                if i == 0 { pb.move_to(x, y) } else { pb.line_to(x, y) }
+            }
+            pb.close();
+        }
+    }
+    pb.finish()
+}
+
+fn stroke(width: f32) -> Stroke {
+    Stroke {
+        width,
+        line_join: tiny_skia::LineJoin::Round,
+        ..Stroke::default()
+    }
+}
+
+fn rgba(rgb: [u8; 3], a: u8) -> [u8; 4] {
+    [rgb[0], rgb[1], rgb[2], a]
+}
+
+/// Draws the map as a PNG.
+pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
+    let (index, report) = (map.index, map.report);
+    let (w, h) = (map.width as f32, map.height as f32);
+    // Sizes are set for 900 pixels and grow or shrink with the picture.
+    let u = (w.min(h) / 900.0).clamp(0.5, 3.0);
+    let mut font = map.font.and_then(|p| match Font::open(p) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            tracing::warn!(error = %e, "the coverage map is drawn without text");
+            None
+        }
+    });
+    let mut pixmap = Pixmap::new(map.width, map.height).ok_or_else(|| MapError::Encode("empty picture".into()))?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+
+    let margin = 16.0 * u;
+    let title_h = 72.0 * u;
+    let footer_h = 28.0 * u;
+    let viewport = Viewport {
+        x: margin,
+        y: title_h,
+        width: w - 2.0 * margin,
+        height: h - title_h - footer_h,
+    };
+    let area = report.question.area;
+    let shown_areas: Vec<u32> = match area {
+        Some(a) => vec![a],
+        None => (0..index.areas.len() as u32)
+            .filter(|&i| index.areas.parent(i).is_none())
+            .collect(),
+    };
+    let bbox = shown_areas
+        .iter()
+        .filter_map(|&a| index.areas.get(a).geometry.bounding_rect())
+        .reduce(|a, b| {
+            Rect::new(
+                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+            )
+        })
+        .unwrap_or_else(|| Rect::new((112.0, 32.0), (112.01, 32.01)));
+    let frame = Frame::fit(bbox, viewport, 0.04);
+    let view_rect = tiny_skia::Rect::from_xywh(viewport.x, viewport.y, viewport.width, viewport.height)
+        .ok_or_else(|| MapError::Encode("picture too small".into()))?;
+    let mut clip = Mask::new(map.width, map.height).ok_or_else(|| MapError::Encode("empty picture".into()))?;
+    clip.fill_path(
+        &PathBuilder::from_rect(view_rect),
+        FillRule::Winding,
+        false,
+        Transform::identity(),
+    );
+    let clip = Some(&clip);
+    let id = Transform::identity();
+    rect(
+        &mut pixmap,
+        viewport.x,
+        viewport.y,
+        viewport.width,
+        viewport.height,
+        BACKDROP,
+        None,
+    );
+
+    // Neighbours: the parent's other children, faint, for context.
+    let neighbours: Vec<u32> = area
+        .and_then(|a| index.areas.parent(a).map(|p| (a, p)))
+        .map(|(a, p)| index.areas.children(p).iter().copied().filter(|&c| c != a).collect())
+        .unwrap_or_default();
+    for &n in &neighbours {
+        if let Some(p) = polygon_path(&frame, &index.areas.get(n).geometry) {
+            pixmap.fill_path(&p, &paint([246, 246, 243, 255]), FillRule::EvenOdd, id, clip);
+            pixmap.stroke_path(&p, &paint([170, 170, 165, 255]), &stroke(1.0 * u), id, clip);
+        }
+    }
+    // The area itself, white.
+    let area_paths: Vec<SkPath> = shown_areas
+        .iter()
+        .filter_map(|&a| polygon_path(&frame, &index.areas.get(a).geometry))
+        .collect();
+    for p in &area_paths {
+        pixmap.fill_path(p, &paint([255, 255, 255, 255]), FillRule::EvenOdd, id, clip);
+    }
+
+    // Station reach: one tinted union of geodesic circles, then each edge.
+    let radius_m = report.question.radius.metres();
+    let bounds = frame.bounds();
+    let margin_deg = (radius_m / frame.m_per_deg_lat, radius_m / frame.m_per_deg_lon);
+    let stations: Vec<u32> = (0..index.stations.all().len() as u32)
+        .filter(|&s| {
+            let st = index.stations.get(s);
+            let (lon, lat) = (st.location.lon(), st.location.lat());
+            st.kind == report.question.kind
+                && lon >= bounds.min().x - margin_deg.1
+                && lon <= bounds.max().x + margin_deg.1
+                && lat >= bounds.min().y - margin_deg.0
+                && lat <= bounds.max().y + margin_deg.0
+        })
+        .collect();
+    let circle_px = radius_m / frame.m_per_px;
+    let steps = (circle_px * 0.8).clamp(24.0, 180.0) as usize;
+    let mut reach = PathBuilder::new();
+    let mut edges = PathBuilder::new();
+    for &s in &stations {
+        let loc = index.stations.get(s).location;
+        let ring = frame::geodesic_circle(loc.lon(), loc.lat(), radius_m, steps);
+        for pb in [&mut reach, &mut edges] {
+            for (i, (lon, lat)) in ring.iter().enumerate() {
+                let (x, y) = frame.project(*lon, *lat);
+                if i == 0 { pb.move_to(x, y) } else { pb.line_to(x, y) }
+            }
+            pb.close();
+        }
+    }
+    if let Some(p) = reach.finish() {
+        pixmap.fill_path(&p, &paint(rgba(REACH, 34)), FillRule::Winding, id, clip);
+    }
+    if let Some(p) = edges.finish() {
+        pixmap.stroke_path(&p, &paint(rgba(REACH, 255)), &stroke((1.3 * u).max(1.0)), id, clip);
+    }
+
+    // Children's outlines, then the area's.
+    let children: Vec<u32> = area.map(|a| index.areas.children(a).to_vec()).unwrap_or_default();
+    let child_level = children.first().map(|&c| index.areas.get(c).level);
+    for &c in &children {
+        if let Some(p) = polygon_path(&frame, &index.areas.get(c).geometry) {
+            let mut s = stroke(1.2 * u);
+            s.dash = StrokeDash::new(vec![6.0 * u, 3.0 * u], 0.0);
+            pixmap.stroke_path(&p, &paint([90, 90, 90, 255]), &s, id, clip);
+        }
+    }
+    for p in &area_paths {
+        pixmap.stroke_path(p, &paint(INK), &stroke(2.6 * u), id, clip);
+    }
+
+    // Households: those left out first, the covered on top (they are few, around the stations, and
+    // would otherwise be buried).
+    let dot = (2.0 * u).max(1.5);
+    let drawn: Vec<usize> = match &map.households {
+        Households::All => (0..report.households.len()).collect(),
+        Households::Some(list) => list.clone(),
+        Households::None => Vec::new(),
+    };
+    for covered in [false, true] {
+        let mut pb = PathBuilder::new();
+        for &j in drawn.iter().filter(|&&j| report.is_covered(j) == covered) {
+            let loc = index.households.get(report.households[j]).location;
+            let (x, y) = frame.project(loc.lon(), loc.lat());
+            pb.push_circle(x, y, dot);
+        }
+        if let Some(p) = pb.finish() {
+            let c = if covered { COVERED } else { UNCOVERED };
+            pixmap.fill_path(&p, &paint(rgba(c, 255)), FillRule::Winding, id, clip);
+        }
+    }
+
+    // Stations: a disc in the kind's colour (as on the web map) with a white edge and the kind's
+    // mark; smaller when the reach is small, so the households it covers still show around it.
+    let marker = ((circle_px as f32) * 0.6).clamp(3.0 * u, 8.0 * u);
+    let (station_hex, mark) = crate::tiles::kind_mark(&report.question.kind);
+    let station = hex(station_hex);
+    for &s in &stations {
+        let loc = index.stations.get(s).location;
+        let (x, y) = frame.project(loc.lon(), loc.lat());
+        if let Some(p) = PathBuilder::from_circle(x, y, marker) {
+            pixmap.fill_path(&p, &paint(station), FillRule::Winding, id, clip);
+            pixmap.stroke_path(&p, &paint([255, 255, 255, 255]), &stroke(1.6 * u), id, clip);
+        }
+        if let Some(f) = font.as_mut()
+            && marker >= 6.0 * u
+            && (view_rect.left()..view_rect.right()).contains(&x)
+            && (view_rect.top()..view_rect.bottom()).contains(&y)
+        {
+            f.draw(
+                &mut pixmap,
+                mark,
+                x,
+                y + 3.8 * u,
+                10.5 * u,
+                Anchor::Centre,
+                color([255, 255, 255, 255]),
+                None,
+            );
+        }
+    }
+
+    // Names: children dark, neighbours grey; a label that would overlap one placed already is left out.
+    if let Some(f) = font.as_mut() {
+        let mut placed: Vec<tiny_skia::Rect> = Vec::new();
+        let labels = children
+            .iter()
+            .map(|&c| (c, 13.0 * u, [40, 40, 40, 255]))
+            .chain(neighbours.iter().map(|&n| (n, 14.0 * u, [120, 120, 115, 255])));
+        for (a, size, ink) in labels {
+            let record = index.areas.get(a);
+            let Some(p) = largest_part(&record.geometry).and_then(|g| g.interior_point()) else {
+                continue;
+            };
+            let (x, y) = frame.project(p.x(), p.y());
+            let tw = f.measure(&record.name, size);
+            let Some(r) = tiny_skia::Rect::from_xywh(x - tw / 2.0 - 2.0, y - size * 0.9, tw + 4.0, size * 1.2) else {
+                continue;
+            };
+            let inside = r.left() >= view_rect.left()
+                && r.right() <= view_rect.right()
+                && r.top() >= view_rect.top()
+                && r.bottom() <= view_rect.bottom();
+            if !inside || placed.iter().any(|q| q.intersect(&r).is_some()) {
+                continue;
+            }
+            placed.push(r);
+            f.draw(
+                &mut pixmap,
+                &record.name,
+                x,
+                y + size * 0.35,
+                size,
+                Anchor::Centre,
+                color(ink),
+                Some((2.0 * u, color([255, 255, 255, 230]))),
+            );
+        }
+    }
+    let edge = PathBuilder::from_rect(view_rect);
+    pixmap.stroke_path(&edge, &paint([120, 120, 120, 255]), &stroke(1.0), id, None);
+
+    // Title and the line under it.
+    let kind = kind_name(&report.question.kind);
+    let radius = furniture::metres_text(radius_m);
+    let area_name = area.map_or("全部区域".to_owned(), |a| index.areas.get(a).name.clone());
+    let title = format!("{area_name} {kind}服务覆盖图（半径 {radius}）");
+    let chain: Vec<String> = area
+        .map(|a| index.areas.ancestry(a))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| index.areas.get(i).name.clone())
+        .collect();
+    let t = &report.total;
+    let mut facts = Vec::new();
+    if !chain.is_empty() {
+        facts.push(chain.join(" › "));
+    }
+    facts.push(format!("{kind} {} 处", stations_inside(report)));
+    if map.counts {
+        facts.push(format!(
+            "住户 {} 户，已覆盖 {} 户（{}）",
+            thousands(t.households),
+            thousands(t.covered),
+            t.share().map_or("—".to_owned(), |s| format!("{:.1}%", s * 100.0))
+        ));
+        if let Some(m) = t.mean_m {
+            facts.push(format!("到最近{kind}平均 {} 米", m.round()));
+        }
+    }
+    // Legend rows.
+    let mut rows = vec![(Symbol::Line(INK, 2.6), format!("{area_name}界"))];
+    if let Some(l) = child_level {
+        rows.push((Symbol::Line([90, 90, 90, 255], 1.2), format!("{}界", level_name(l))));
+    }
+    rows.push((Symbol::Dot(station, 7.0, Some([255, 255, 255, 255])), kind.to_owned()));
+    rows.push((
+        Symbol::Reach(rgba(REACH, 60), rgba(REACH, 255)),
+        format!("服务半径 {radius}（测地距离）"),
+    ));
+    match &map.households {
+        Households::None => rows.push((Symbol::Note, "本账号无权查看住户，图中不绘住户".to_owned())),
+        shown => {
+            let (mut c, mut n) = (0, 0);
+            for &j in &drawn {
+                if report.is_covered(j) { c += 1 } else { n += 1 }
+            }
+            rows.push((
+                Symbol::Dot(rgba(COVERED, 255), 3.5, None),
+                format!("已覆盖住户（{} 户）", thousands(c)),
+            ));
+            rows.push((
+                Symbol::Dot(rgba(UNCOVERED, 255), 3.5, None),
+                format!("未覆盖住户（{} 户）", thousands(n)),
+            ));
+            if matches!(shown, Households::Some(_)) {
+                rows.push((Symbol::Note, "仅绘本账号权限范围内的住户".to_owned()));
+            }
+        }
+    }
+    let pad = 10.0 * u;
+    furniture::legend(
+        &mut pixmap,
+        &mut font,
+        &rows,
+        viewport.x + pad,
+        viewport.y + viewport.height - pad,
+        u,
+    );
+    furniture::scale_bar(
+        &mut pixmap,
+        &mut font,
+        &frame,
+        viewport.x + viewport.width - pad,
+        viewport.y + viewport.height - pad,
+        u,
+    );
+    furniture::north_arrow(
+        &mut pixmap,
+        &mut font,
+        viewport.x + viewport.width - pad - 20.0 * u,
+        viewport.y + pad + 4.0 * u,
+        u,
+    );
+
+    if let Some(f) = font.as_mut() {
+        let ink = color(INK);
+        f.draw(
+            &mut pixmap,
+            &title,
+            w / 2.0,
+            34.0 * u,
+            27.0 * u,
+            Anchor::Centre,
+            ink,
+            None,
+        );
+        f.draw(
+            &mut pixmap,
+            &facts.join("　·　"),
+            w / 2.0,
+            60.0 * u,
+            14.0 * u,
+            Anchor::Centre,
+            color([70, 70, 70, 255]),
+            None,
+        );
+        let data = format!(
+            "数据：gridmap（覆盖按到最近{kind}的 WGS 84 椭球面测地距离计算）　投影：局部等距圆柱，中心 {:.3}°E {:.3}°N，上为北",
+            frame.lon0, frame.lat0
+        );
+        let base = h - 9.0 * u;
+        let small = 11.0 * u;
+        f.draw(
+            &mut pixmap,
+            &data,
+            margin,
+            base,
+            small,
+            Anchor::Left,
+            color([90, 90, 90, 255]),
+            None,
+        );
+        f.draw(
+            &mut pixmap,
+            &format!("制图 {}", map.made),
+            w - margin,
+            base,
+            small,
+            Anchor::Right,
+            color([90, 90, 90, 255]),
+            None,
+        );
+    }
+
+    let png = pixmap.encode_png().map_err(|e| MapError::Encode(e.to_string()))?;
+    Ok(Rendered { png, frame })
+}
+
+/// Stations of the kind inside the area asked about, as the report counts them.
+fn stations_inside(report: &Report) -> usize {
+    report.total.stations
+}
+
+/// The part of a multipolygon with the largest extent, where its name goes.
+fn largest_part(geometry: &MultiPolygon<f64>) -> Option<&geo::Polygon<f64>> {
+    geometry.iter().max_by(|a, b| {
+        let size = |p: &geo::Polygon<f64>| p.bounding_rect().map_or(0.0, |r| r.width() * r.height());
+        size(a).total_cmp(&size(b))
+    })
+}
