@@ -16,6 +16,7 @@
 //! H1–H3 lie in the west grid (…001), H4 in the east grid's south red yard; all in the east
 //! township, none in the west one.
 
+mod map;
 mod postgis;
 mod suggestions;
 
