@@ -90,7 +90,7 @@ fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -281,33 +281,45 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
         }
     }
 
-    // Stations: a disc in the kind's colour (as on the web map) with a white edge and the kind's
-    // mark; smaller when the reach is small, so the households it covers still show around it.
-    let marker = ((circle_px as f32) * 0.6).clamp(3.0 * u, 8.0 * u);
+    // Stations in the kind's colour (as on the web map): a disc with the kind's mark when the reach
+    // is wide enough to show households around it, otherwise a ring, so the households it covers
+    // still show inside.
     let (station_hex, mark) = crate::tiles::kind_mark(&report.question.kind);
     let station = hex(station_hex);
+    let disc = circle_px as f32 >= 14.0 * u;
+    let station_px: Vec<(f32, f32)> = stations
+        .iter()
+        .map(|&s| {
+            let loc = index.stations.get(s).location;
+            frame.project(loc.lon(), loc.lat())
+        })
+        .collect();
     for &s in &stations {
         let loc = index.stations.get(s).location;
         let (x, y) = frame.project(loc.lon(), loc.lat());
-        if let Some(p) = PathBuilder::from_circle(x, y, marker) {
-            pixmap.fill_path(&p, &paint(station), FillRule::Winding, id, clip);
-            pixmap.stroke_path(&p, &paint([255, 255, 255, 255]), &stroke(1.6 * u), id, clip);
-        }
-        if let Some(f) = font.as_mut()
-            && marker >= 6.0 * u
-            && (view_rect.left()..view_rect.right()).contains(&x)
-            && (view_rect.top()..view_rect.bottom()).contains(&y)
-        {
-            f.draw(
-                &mut pixmap,
-                mark,
-                x,
-                y + 3.8 * u,
-                10.5 * u,
-                Anchor::Centre,
-                color([255, 255, 255, 255]),
-                None,
-            );
+        if disc {
+            if let Some(p) = PathBuilder::from_circle(x, y, 8.0 * u) {
+                pixmap.fill_path(&p, &paint(station), FillRule::Winding, id, clip);
+                pixmap.stroke_path(&p, &paint([255, 255, 255, 255]), &stroke(1.6 * u), id, clip);
+            }
+            if let Some(f) = font.as_mut()
+                && (view_rect.left()..view_rect.right()).contains(&x)
+                && (view_rect.top()..view_rect.bottom()).contains(&y)
+            {
+                f.draw(
+                    &mut pixmap,
+                    mark,
+                    x,
+                    y + 3.8 * u,
+                    10.5 * u,
+                    Anchor::Centre,
+                    color([255, 255, 255, 255]),
+                    None,
+                );
+            }
+        } else if let Some(p) = PathBuilder::from_circle(x, y, 5.5 * u) {
+            pixmap.stroke_path(&p, &paint([255, 255, 255, 255]), &stroke(4.0 * u), id, clip);
+            pixmap.stroke_path(&p, &paint(station), &stroke(2.2 * u), id, clip);
         }
     }
 
@@ -323,8 +335,16 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
             let Some(p) = largest_part(&record.geometry).and_then(|g| g.interior_point()) else {
                 continue;
             };
-            let (x, y) = frame.project(p.x(), p.y());
+            let (x, mut y) = frame.project(p.x(), p.y());
             let tw = f.measure(&record.name, size);
+            // A station at the label's place (a village's centre often has one) pushes it below.
+            let near = 10.0 * u;
+            if station_px
+                .iter()
+                .any(|&(sx, sy)| (sx - x).abs() < tw / 2.0 + near && sy > y - size - near && sy < y + near)
+            {
+                y += size + near;
+            }
             let Some(r) = tiny_skia::Rect::from_xywh(x - tw / 2.0 - 2.0, y - size * 0.9, tw + 4.0, size * 1.2) else {
                 continue;
             };
@@ -367,7 +387,7 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
     if !chain.is_empty() {
         facts.push(chain.join(" › "));
     }
-    facts.push(format!("{kind} {} 处", stations_inside(report)));
+    facts.push(format!("{kind} {} 处", report.total.stations));
     if map.counts {
         facts.push(format!(
             "住户 {} 户，已覆盖 {} 户（{}）",
@@ -384,7 +404,12 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
     if let Some(l) = child_level {
         rows.push((Symbol::Line([90, 90, 90, 255], 1.2), format!("{}界", level_name(l))));
     }
-    rows.push((Symbol::Dot(station, 7.0, Some([255, 255, 255, 255])), kind.to_owned()));
+    let symbol = if disc {
+        Symbol::Dot(station, 7.0, Some([255, 255, 255, 255]))
+    } else {
+        Symbol::Ring(station, 5.5)
+    };
+    rows.push((symbol, kind.to_owned()));
     rows.push((
         Symbol::Reach(rgba(REACH, 60), rgba(REACH, 255)),
         format!("服务半径 {radius}（测地距离）"),
@@ -486,11 +511,6 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
 
     let png = pixmap.encode_png().map_err(|e| MapError::Encode(e.to_string()))?;
     Ok(Rendered { png, frame })
-}
-
-/// Stations of the kind inside the area asked about, as the report counts them.
-fn stations_inside(report: &Report) -> usize {
-    report.total.stations
 }
 
 /// The part of a multipolygon with the largest extent, where its name goes.

@@ -156,6 +156,8 @@ pub enum Symbol {
     Line([u8; 4], f32),
     /// A filled circle of this colour and radius (pixels at u = 1), optionally with an edge.
     Dot([u8; 4], f32, Option<[u8; 4]>),
+    /// A ring of this colour and radius (pixels at u = 1).
+    Ring([u8; 4], f32),
     /// A tinted disc with an edge.
     Reach([u8; 4], [u8; 4]),
     /// No symbol: a note.
@@ -231,6 +233,15 @@ pub fn legend(pixmap: &mut Pixmap, font: &mut Option<Font>, rows: &[(Symbol, Str
                         };
                         pixmap.stroke_path(&p, &paint(*e), &stroke, Transform::identity(), None);
                     }
+                }
+            }
+            Symbol::Ring(c, r) => {
+                if let Some(p) = PathBuilder::from_circle(sx + swatch / 2.0, mid, r * u) {
+                    let stroke = Stroke {
+                        width: 2.2 * u,
+                        ..Stroke::default()
+                    };
+                    pixmap.stroke_path(&p, &paint(*c), &stroke, Transform::identity(), None);
                 }
             }
             Symbol::Reach(fill, edge) => {

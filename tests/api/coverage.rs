@@ -445,6 +445,7 @@ async fn openapi_lists_the_coverage_endpoints() {
             "/api/v1/coverage",
             "/api/v1/coverage/uncovered",
             "/api/v1/coverage/suggestions",
+            "/api/v1/maps/coverage.png",
         ] {
             let get = &doc["paths"][path]["get"];
             assert!(get.is_object(), "{path} missing from the OpenAPI document");
