@@ -10,6 +10,7 @@ use tiny_skia::{FillRule, Mask, Path as SkPath, PathBuilder, Pixmap, Stroke, Str
 use super::MapError;
 use super::frame::{self, Frame, Viewport};
 use super::furniture::{self, Symbol, color, paint, rect};
+use super::stations::Markers;
 use super::text::{Anchor, Font};
 use crate::coverage::Report;
 use crate::domain::{Level, StationKind};
@@ -54,16 +55,6 @@ pub struct CoverageMap<'a> {
 pub struct Rendered {
     pub png: Vec<u8>,
     pub frame: Frame,
-}
-
-/// `#rrggbb` as opaque RGBA (grey when malformed).
-fn hex(s: &str) -> [u8; 4] {
-    let byte = |i: usize| {
-        s.get(i..i + 2)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .unwrap_or(97)
-    };
-    [byte(1), byte(3), byte(5), 255]
 }
 
 /// Chinese name of a level, as printed in the legend.
@@ -260,6 +251,17 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
         pixmap.stroke_path(p, &paint(INK), &stroke(2.6 * u), id, clip);
     }
 
+    // Stations (see [`Markers`]): rings under the households when the reach is narrow.
+    let markers = Markers::new(&report.question.kind, circle_px as f32, u);
+    let station_px: Vec<(f32, f32)> = stations
+        .iter()
+        .map(|&s| {
+            let loc = index.stations.get(s).location;
+            frame.project(loc.lon(), loc.lat())
+        })
+        .collect();
+    markers.under(&mut pixmap, &station_px, clip);
+
     // Households: those left out first, the covered on top (they are few, around the stations, and
     // would otherwise be buried).
     let dot = (2.0 * u).max(1.5);
@@ -281,47 +283,7 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
         }
     }
 
-    // Stations in the kind's colour (as on the web map): a disc with the kind's mark when the reach
-    // is wide enough to show households around it, otherwise a ring, so the households it covers
-    // still show inside.
-    let (station_hex, mark) = crate::tiles::kind_mark(&report.question.kind);
-    let station = hex(station_hex);
-    let disc = circle_px as f32 >= 14.0 * u;
-    let station_px: Vec<(f32, f32)> = stations
-        .iter()
-        .map(|&s| {
-            let loc = index.stations.get(s).location;
-            frame.project(loc.lon(), loc.lat())
-        })
-        .collect();
-    for &s in &stations {
-        let loc = index.stations.get(s).location;
-        let (x, y) = frame.project(loc.lon(), loc.lat());
-        if disc {
-            if let Some(p) = PathBuilder::from_circle(x, y, 8.0 * u) {
-                pixmap.fill_path(&p, &paint(station), FillRule::Winding, id, clip);
-                pixmap.stroke_path(&p, &paint([255, 255, 255, 255]), &stroke(1.6 * u), id, clip);
-            }
-            if let Some(f) = font.as_mut()
-                && (view_rect.left()..view_rect.right()).contains(&x)
-                && (view_rect.top()..view_rect.bottom()).contains(&y)
-            {
-                f.draw(
-                    &mut pixmap,
-                    mark,
-                    x,
-                    y + 3.8 * u,
-                    10.5 * u,
-                    Anchor::Centre,
-                    color([255, 255, 255, 255]),
-                    None,
-                );
-            }
-        } else if let Some(p) = PathBuilder::from_circle(x, y, 5.5 * u) {
-            pixmap.stroke_path(&p, &paint([255, 255, 255, 255]), &stroke(4.0 * u), id, clip);
-            pixmap.stroke_path(&p, &paint(station), &stroke(2.2 * u), id, clip);
-        }
-    }
+    markers.over(&mut pixmap, &mut font, &station_px, view_rect, clip);
 
     // Names: children dark, neighbours grey; a label that would overlap one placed already is left out.
     if let Some(f) = font.as_mut() {
@@ -404,12 +366,7 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
     if let Some(l) = child_level {
         rows.push((Symbol::Line([90, 90, 90, 255], 1.2), format!("{}界", level_name(l))));
     }
-    let symbol = if disc {
-        Symbol::Dot(station, 7.0, Some([255, 255, 255, 255]))
-    } else {
-        Symbol::Ring(station, 5.5)
-    };
-    rows.push((symbol, kind.to_owned()));
+    rows.push((markers.symbol(), kind.to_owned()));
     rows.push((
         Symbol::Reach(rgba(REACH, 60), rgba(REACH, 255)),
         format!("服务半径 {radius}（测地距离）"),

@@ -11,6 +11,7 @@
 mod coverage;
 pub mod frame;
 mod furniture;
+mod stations;
 pub mod text;
 
 pub use coverage::{COVERED, CoverageMap, Households, REACH, Rendered, UNCOVERED, render};
