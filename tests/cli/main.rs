@@ -303,5 +303,30 @@ async fn coverage_prints_the_apis_answer_and_suggests_sites() {
         assert!(text.contains("1 site for new stations"), "{backend}: {text}");
         let stderr = failure(gridmap(&db, &["coverage", "--kind", "spaceport", "--radius-m", "100"]));
         assert!(stderr.contains("unknown station kind"), "{backend}: {stderr}");
+
+        // The same coverage as a PNG map.
+        let png = dir.path().join(format!("{backend}-map.png"));
+        let png_arg = png.to_str().unwrap();
+        let map = [
+            "map",
+            "coverage",
+            "--kind",
+            "red_station",
+            "--radius-m",
+            "100",
+            "--area",
+            "420001001",
+        ];
+        ok(gridmap(
+            &db,
+            &[&map[..], &["--width", "400", "--height", "300", "-o", png_arg]].concat(),
+        ));
+        let picture = tiny_skia::Pixmap::decode_png(&std::fs::read(&png).unwrap()).expect("a PNG");
+        assert_eq!((picture.width(), picture.height()), (400, 300), "{backend}");
+        let stderr = failure(gridmap(&db, &[&map[..], &["--width", "100", "-o", png_arg]].concat()));
+        assert!(
+            stderr.contains("width must be a whole number of pixels"),
+            "{backend}: {stderr}"
+        );
     }
 }
