@@ -8,12 +8,12 @@ use geo::{BoundingRect, InteriorPoint, MultiPolygon, Rect};
 use tiny_skia::{FillRule, Mask, Path as SkPath, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
 
 use super::MapError;
+use super::captions;
 use super::frame::{self, Frame, Viewport};
-use super::furniture::{self, Symbol, color, paint, rect};
+use super::furniture::{self, color, paint, rect};
 use super::stations::Markers;
 use super::text::{Anchor, Font};
 use crate::coverage::Report;
-use crate::domain::{Level, StationKind};
 use crate::index::Index;
 
 /// Households whose nearest station of the kind is within the radius (RGB).
@@ -55,38 +55,6 @@ pub struct CoverageMap<'a> {
 pub struct Rendered {
     pub png: Vec<u8>,
     pub frame: Frame,
-}
-
-/// Chinese name of a level, as printed in the legend.
-fn level_name(level: Level) -> &'static str {
-    match level {
-        Level::County => "县（区）",
-        Level::Township => "乡镇（街道）",
-        Level::Community => "村（社区）",
-        Level::Grid => "网格",
-        Level::RedYard => "红色屋场",
-    }
-}
-
-/// The kind's Chinese name, or the kind itself for one gridmap does not know.
-fn kind_name(kind: &StationKind) -> &str {
-    StationKind::KNOWN
-        .iter()
-        .find(|(k, _)| *k == kind.as_str())
-        .map_or(kind.as_str(), |(_, zh)| zh)
-}
-
-/// `1,234`.
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A tiny-skia path of a multipolygon's rings, projected.
@@ -333,64 +301,25 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
     let edge = PathBuilder::from_rect(view_rect);
     pixmap.stroke_path(&edge, &paint([120, 120, 120, 255]), &stroke(1.0), id, None);
 
-    // Title and the line under it.
-    let kind = kind_name(&report.question.kind);
-    let radius = furniture::metres_text(radius_m);
-    let area_name = area.map_or("全部区域".to_owned(), |a| index.areas.get(a).name.clone());
-    let title = format!("{area_name} {kind}服务覆盖图（半径 {radius}）");
-    let chain: Vec<String> = area
-        .map(|a| index.areas.ancestry(a))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|i| index.areas.get(i).name.clone())
-        .collect();
-    let t = &report.total;
-    let mut facts = Vec::new();
-    if !chain.is_empty() {
-        facts.push(chain.join(" › "));
-    }
-    facts.push(format!("{kind} {} 处", report.total.stations));
-    if map.counts {
-        facts.push(format!(
-            "住户 {} 户，已覆盖 {} 户（{}）",
-            thousands(t.households),
-            thousands(t.covered),
-            t.share().map_or("—".to_owned(), |s| format!("{:.1}%", s * 100.0))
-        ));
-        if let Some(m) = t.mean_m {
-            facts.push(format!("到最近{kind}平均 {} 米", m.round()));
+    // Title, the line of figures under it, and the legend's rows.
+    let kind = captions::kind_name(&report.question.kind);
+    let (title, facts) = captions::title(index, report, map.counts);
+    let (mut covered, mut left_out) = (0, 0);
+    for &j in &drawn {
+        if report.is_covered(j) {
+            covered += 1
+        } else {
+            left_out += 1
         }
     }
-    // Legend rows.
-    let mut rows = vec![(Symbol::Line(INK, 2.6), format!("{area_name}界"))];
-    if let Some(l) = child_level {
-        rows.push((Symbol::Line([90, 90, 90, 255], 1.2), format!("{}界", level_name(l))));
-    }
-    rows.push((markers.symbol(), kind.to_owned()));
-    rows.push((
-        Symbol::Reach(rgba(REACH, 60), rgba(REACH, 255)),
-        format!("服务半径 {radius}（测地距离）"),
-    ));
-    match &map.households {
-        Households::None => rows.push((Symbol::Note, "本账号无权查看住户，图中不绘住户".to_owned())),
-        shown => {
-            let (mut c, mut n) = (0, 0);
-            for &j in &drawn {
-                if report.is_covered(j) { c += 1 } else { n += 1 }
-            }
-            rows.push((
-                Symbol::Dot(rgba(COVERED, 255), 3.5, None),
-                format!("已覆盖住户（{} 户）", thousands(c)),
-            ));
-            rows.push((
-                Symbol::Dot(rgba(UNCOVERED, 255), 3.5, None),
-                format!("未覆盖住户（{} 户）", thousands(n)),
-            ));
-            if matches!(shown, Households::Some(_)) {
-                rows.push((Symbol::Note, "仅绘本账号权限范围内的住户".to_owned()));
-            }
-        }
-    }
+    let rows = captions::legend_rows(
+        index,
+        report,
+        &map.households,
+        (covered, left_out),
+        child_level,
+        markers.symbol(),
+    );
     let pad = 10.0 * u;
     furniture::legend(
         &mut pixmap,
@@ -430,7 +359,7 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
         );
         f.draw(
             &mut pixmap,
-            &facts.join("　·　"),
+            &facts,
             w / 2.0,
             60.0 * u,
             14.0 * u,

@@ -8,6 +8,7 @@
 //! area, station reach, outlines, households, stations, labels) → title, legend, scale bar, north
 //! arrow and data line → PNG.
 
+mod captions;
 mod coverage;
 pub mod frame;
 mod furniture;
