@@ -347,12 +347,15 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
 
     if let Some(f) = font.as_mut() {
         let ink = color(INK);
+        // Smaller type where a narrow picture would cut a line.
+        let mut fit = |text: &str, size: f32| size.min(size * (w - 2.0 * margin) / f.measure(text, size).max(1.0));
+        let (title_size, facts_size) = (fit(&title, 27.0 * u), fit(&facts, 14.0 * u));
         f.draw(
             &mut pixmap,
             &title,
             w / 2.0,
             34.0 * u,
-            27.0 * u,
+            title_size,
             Anchor::Centre,
             ink,
             None,
@@ -362,37 +365,33 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
             &facts,
             w / 2.0,
             60.0 * u,
-            14.0 * u,
+            facts_size,
             Anchor::Centre,
             color([70, 70, 70, 255]),
             None,
         );
-        let data = format!(
+        // The data line, shortened (and the date left out) where the picture is too narrow.
+        let long = format!(
             "数据：gridmap（覆盖按到最近{kind}的 WGS 84 椭球面测地距离计算）　投影：局部等距圆柱，中心 {:.3}°E {:.3}°N，上为北",
             frame.lon0, frame.lat0
         );
+        let short = "数据：gridmap　测地距离（WGS 84）　局部等距圆柱投影，上为北".to_owned();
+        let made = format!("制图 {}", map.made);
         let base = h - 9.0 * u;
         let small = 11.0 * u;
-        f.draw(
-            &mut pixmap,
-            &data,
-            margin,
-            base,
-            small,
-            Anchor::Left,
-            color([90, 90, 90, 255]),
-            None,
-        );
-        f.draw(
-            &mut pixmap,
-            &format!("制图 {}", map.made),
-            w - margin,
-            base,
-            small,
-            Anchor::Right,
-            color([90, 90, 90, 255]),
-            None,
-        );
+        let room = w - 2.0 * margin - f.measure(&made, small) - 16.0 * u;
+        let data = [long, short].into_iter().find(|d| f.measure(d, small) <= room);
+        let grey = color([90, 90, 90, 255]);
+        match data {
+            Some(d) => {
+                f.draw(&mut pixmap, &d, margin, base, small, Anchor::Left, grey, None);
+                f.draw(&mut pixmap, &made, w - margin, base, small, Anchor::Right, grey, None);
+            }
+            None => {
+                let d = "数据：gridmap　局部等距圆柱投影，上为北";
+                f.draw(&mut pixmap, d, margin, base, small, Anchor::Left, grey, None);
+            }
+        }
     }
 
     let png = pixmap.encode_png().map_err(|e| MapError::Encode(e.to_string()))?;
