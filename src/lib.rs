@@ -24,6 +24,7 @@ pub mod glyphs;
 pub mod http;
 pub mod import;
 pub mod index;
+pub mod network;
 pub mod plan;
 pub mod state;
 pub mod store;
