@@ -114,5 +114,6 @@ fn codes(batch: &Batch) -> Vec<String> {
         Batch::Buildings(v) => v.iter().map(|f| f.code.to_string()).collect(),
         Batch::Households(v) => v.iter().map(|f| f.code.to_string()).collect(),
         Batch::Stations(v) => v.iter().map(|f| f.code.to_string()).collect(),
+        Batch::Paths(v) => v.iter().map(|f| f.code.to_string()).collect(),
     }
 }

@@ -5,7 +5,7 @@
 //! dropped: it adds nothing, and a zero-length edge only trips up later geometry code.
 
 use geo::orient::{Direction, Orient};
-use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
+use geo::{Coord, Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 use geojson::{GeometryValue, Position};
 
 use crate::domain::{Crs, LonLat, short_number};
@@ -62,6 +62,51 @@ pub fn line(value: &GeometryValue, crs: Crs) -> Result<LineString<f64>, String> 
         })
         .collect::<Result<Vec<_>, String>>()
         .map(LineString::new)
+}
+
+/// A path: LineString or MultiLineString, each line of at least two distinct positions (a position
+/// repeated in place is dropped). Lines may cross themselves and each other: roads do.
+pub fn lines(value: &GeometryValue, crs: Crs) -> Result<MultiLineString<f64>, String> {
+    let parts: Vec<(&[Position], Option<usize>)> = match value {
+        GeometryValue::LineString { coordinates } => vec![(coordinates.as_slice(), None)],
+        GeometryValue::MultiLineString { coordinates } => coordinates
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.as_slice(), Some(i)))
+            .collect(),
+        other => {
+            return Err(format!(
+                "geometry must be a LineString or MultiLineString, found {}",
+                type_name(other)
+            ));
+        }
+    };
+    if parts.is_empty() {
+        return Err("the MultiLineString has no lines".into());
+    }
+    let mut out = Vec::with_capacity(parts.len());
+    for (positions, part) in parts {
+        let line = match part {
+            Some(i) => format!("line {i}"),
+            None => "the line".to_owned(),
+        };
+        let mut coords: Vec<Coord<f64>> = Vec::with_capacity(positions.len());
+        for (i, p) in positions.iter().enumerate() {
+            let l = position(p, crs, &format!("position {i} of {line}"))?;
+            let c = Coord { x: l.lon(), y: l.lat() };
+            if coords.last() != Some(&c) {
+                coords.push(c);
+            }
+        }
+        if coords.len() < 2 {
+            return Err(format!(
+                "{line} has {} distinct position(s); a line needs at least 2",
+                coords.len()
+            ));
+        }
+        out.push(LineString::new(coords));
+    }
+    Ok(MultiLineString::new(out))
 }
 
 /// A building: Point, Polygon or MultiPolygon.
