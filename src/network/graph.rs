@@ -34,6 +34,8 @@ pub struct Network {
     adjacent: Vec<(u32, u32)>,
     pub(super) tree: RTree<EdgeEntry>,
     pub(super) frame: Frame,
+    /// Node of each rounded position (see [`key`]).
+    ids: HashMap<(i64, i64), u32>,
 }
 
 /// A local equirectangular frame: degrees to approximate metres around the network's middle
@@ -183,6 +185,7 @@ impl Network {
             adjacent,
             tree,
             frame,
+            ids,
         }
     }
 
@@ -213,28 +216,39 @@ impl Network {
         &self.adjacent[from as usize..to as usize]
     }
 
+    /// The node at position `c` (a vertex of a line, or a crossing), if there is one.
+    pub fn node_at(&self, c: Coord<f64>) -> Option<u32> {
+        self.ids.get(&key(c)).copied()
+    }
+
     /// How many connected pieces the network is in (0 for an empty one).
     pub fn components(&self) -> usize {
-        let mut seen = vec![false; self.nodes.len()];
+        self.component_labels().into_iter().max().map_or(0, |m| m as usize + 1)
+    }
+
+    /// For each node, the number of the connected piece it is in (0, 1, … in order of each piece's
+    /// lowest node).
+    pub fn component_labels(&self) -> Vec<u32> {
+        let mut label = vec![u32::MAX; self.nodes.len()];
         let mut pieces = 0;
         let mut stack = Vec::new();
         for start in 0..self.nodes.len() {
-            if seen[start] || self.neighbours(start as u32).is_empty() {
+            if label[start] != u32::MAX {
                 continue;
             }
-            pieces += 1;
-            seen[start] = true;
+            label[start] = pieces;
             stack.push(start as u32);
             while let Some(n) = stack.pop() {
                 for &(m, _) in self.neighbours(n) {
-                    if !seen[m as usize] {
-                        seen[m as usize] = true;
+                    if label[m as usize] == u32::MAX {
+                        label[m as usize] = pieces;
                         stack.push(m);
                     }
                 }
             }
+            pieces += 1;
         }
-        pieces
+        label
     }
 }
 

@@ -15,6 +15,8 @@ pub struct Snap {
     pub to_b_m: f64,
     /// Geodesic metres from the point itself to where it joins (the walk from the door).
     pub access_m: f64,
+    /// Where it joins, WGS 84 degrees.
+    pub at: Coord<f64>,
 }
 
 /// Candidates whose local-frame distance is within this factor (plus [`SLACK_M`]) of the closest
@@ -54,12 +56,12 @@ impl Network {
             };
             let access_m = ground_m(p, foot);
             if best.is_none_or(|s| access_m < s.access_m) {
-                let from_a_m = ground_m(a, foot).min(e.length_m);
                 best = Some(Snap {
                     edge: entry.data,
-                    from_a_m,
-                    to_b_m: (e.length_m - from_a_m).max(0.0),
+                    from_a_m: ground_m(a, foot),
+                    to_b_m: ground_m(foot, b),
                     access_m,
+                    at: foot,
                 });
             }
         }
@@ -87,7 +89,7 @@ mod tests {
             })
             .unwrap();
         assert_relative_eq!(s.from_a_m, 33.27, epsilon = 0.02);
-        assert_relative_eq!(s.from_a_m + s.to_b_m, net.edge(s.edge).length_m, epsilon = 1e-9);
+        assert_relative_eq!(s.from_a_m + s.to_b_m, net.edge(s.edge).length_m, epsilon = 1e-6);
         assert_relative_eq!(s.access_m, 47.25, epsilon = 0.02);
         // Past the end, it joins at the end node.
         let s = net.snap(Coord { x: 112.0, y: 32.002 }).unwrap();

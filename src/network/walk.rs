@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 
-use super::graph::Network;
+use super::graph::{Network, ground_m};
 use super::snap::Snap;
 
 /// A heap entry, smallest distance first.
@@ -37,7 +37,7 @@ fn ends(net: &Network, s: &Snap) -> [(u32, f64); 2] {
 
 /// Walking metres between two points on the same edge without leaving it.
 fn along(s: &Snap, t: &Snap) -> Option<f64> {
-    (s.edge == t.edge).then(|| s.access_m + (s.from_a_m - t.from_a_m).abs() + t.access_m)
+    (s.edge == t.edge).then(|| s.access_m + ground_m(s.at, t.at) + t.access_m)
 }
 
 /// Shortest walks from a set of sources (stations) to every node within `bound_m` metres.

@@ -293,6 +293,7 @@ async fn postgis_tables_have_real_geometry_columns() {
         ("areas", "geom", 4326, "MULTIPOLYGON"),
         ("buildings", "geom", 4326, "GEOMETRY"),
         ("households", "geom", 4326, "POINT"),
+        ("paths", "geom", 4326, "MULTILINESTRING"),
         ("stations", "geom", 4326, "POINT"),
     ];
     let columns: Vec<_> = columns
