@@ -189,3 +189,66 @@ async fn paths_import_updates_by_code_and_names_bad_features() {
         assert_eq!(app.state.index().paths.len(), 3, "{b}: all or nothing");
     }
 }
+
+/// Walks computed by PostGIS alone, as an independent check: the paths and the two straight access
+/// lines (`ST_ShortestLine` from each point to the network) noded together with `ST_Node`, each
+/// noded segment weighted by `ST_Length` on geography (the WGS 84 spheroid), and the shortest walk
+/// found by a recursive CTE over simple paths (the fixture's network is small and has no cycles).
+const SQL_WALK: &str = "
+WITH RECURSIVE net AS (SELECT ST_CollectionExtract(ST_Collect(geom), 2) AS g FROM paths),
+     ends AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS a, ST_SetSRID(ST_MakePoint($3, $4), 4326) AS b),
+     noded AS (
+        SELECT (ST_Dump(ST_Node(ST_CollectionExtract(
+            ST_Collect(ARRAY[net.g, ST_ShortestLine(ends.a, net.g), ST_ShortestLine(ends.b, net.g)]), 2)))).geom AS g
+        FROM net, ends),
+     segs AS (
+        SELECT ST_AsText(ST_SnapToGrid(ST_PointN(g, i), 1e-9)) AS p, ST_AsText(ST_SnapToGrid(ST_PointN(g, i + 1), 1e-9)) AS q,
+               ST_Length(ST_MakeLine(ST_PointN(g, i), ST_PointN(g, i + 1))::geography) AS m
+        FROM noded, generate_series(1, ST_NPoints(g) - 1) AS i),
+     edges AS (SELECT p AS a, q AS b, m FROM segs UNION ALL SELECT q, p, m FROM segs),
+     walk (node, metres, seen) AS (
+        SELECT ST_AsText(ST_SnapToGrid(a, 1e-9)), 0::float8, ARRAY[ST_AsText(ST_SnapToGrid(a, 1e-9))] FROM ends
+        UNION ALL
+        SELECT e.b, w.metres + e.m, w.seen || e.b FROM walk w JOIN edges e ON e.a = w.node WHERE NOT e.b = ANY(w.seen))
+SELECT min(metres) FROM walk, ends WHERE node = ST_AsText(ST_SnapToGrid(ends.b, 1e-9))";
+
+#[tokio::test]
+async fn walks_agree_with_a_dijkstra_in_postgis() {
+    for app in with_paths().await {
+        if app.backend != "postgres" {
+            continue;
+        }
+        let pool = sqlx::PgPool::connect(&app.url).await.unwrap();
+        // (from, to, the walk worked out by hand): P → RS-B, H1 → RS-A, H3 → RS-A, H3 → RS-B.
+        for (from, to, by_hand) in [
+            (P, (112.12, 32.0509), 288.68),
+            ((112.1201, 32.0501), (112.121, 32.05), 96.09),
+            ((112.13, 32.06), (112.121, 32.05), 1958.85),
+            ((112.13, 32.06), (112.12, 32.0509), 2319.80),
+        ] {
+            let (sql,): (f64,) = sqlx::query_as(SQL_WALK)
+                .bind(from.0)
+                .bind(from.1)
+                .bind(to.0)
+                .bind(to.1)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            let index = app.state.index();
+            let net = index.paths.network().unwrap();
+            let snap = |p: (f64, f64)| net.snap(geo::Coord { x: p.0, y: p.1 }).unwrap();
+            let ours = gridmap::network::Reach::from_sources(net, &[snap(to)], 10_000.0)
+                .to(net, &snap(from))
+                .unwrap();
+            assert!(
+                (sql - ours).abs() < 0.01,
+                "{from:?} → {to:?}: PostGIS {sql} m, gridmap {ours} m"
+            );
+            assert!(
+                (ours - by_hand).abs() < 0.02,
+                "{from:?} → {to:?}: {ours} m, by hand {by_hand} m"
+            );
+        }
+        pool.close().await;
+    }
+}
