@@ -279,6 +279,29 @@ mod tests {
     }
 
     #[test]
+    fn paths_are_lines_of_two_distinct_positions_and_say_which_part_is_bad() {
+        let road =
+            value(r#"{"type":"LineString","coordinates":[[112.1,32.0],[112.1,32.0],[112.2,32.0],[112.1,32.1]]}"#);
+        let m = lines(&road, Crs::Wgs84).unwrap();
+        // The repeated position is dropped; crossing itself is allowed.
+        assert_eq!(m.0.len(), 1);
+        assert_eq!(m.0[0].0.len(), 3);
+        let bad = value(
+            r#"{"type":"MultiLineString","coordinates":[[[112.1,32.0],[112.2,32.0]],[[112.3,32.0],[112.3,32.0]]]}"#,
+        );
+        let e = lines(&bad, Crs::Wgs84).unwrap_err();
+        assert!(e.contains("line 1") && e.contains("distinct"), "{e}");
+        let swapped = value(r#"{"type":"LineString","coordinates":[[32.0,112.1],[32.0,112.2]]}"#);
+        assert!(
+            lines(&swapped, Crs::Wgs84)
+                .unwrap_err()
+                .contains("position 0 of the line")
+        );
+        let point = value(r#"{"type":"Point","coordinates":[112.1,32.0]}"#);
+        assert!(lines(&point, Crs::Wgs84).unwrap_err().contains("found Point"));
+    }
+
+    #[test]
     fn accepts_either_winding_and_orients_rfc7946() {
         use geo::Winding;
         let cw = value(r#"{"type":"Polygon","coordinates":[[[112,31],[112,32],[113,32],[113,31],[112,31]]]}"#);
