@@ -107,6 +107,9 @@ pub struct CoverageArgs {
     /// Spacing of the candidate grid, metres (with --candidates grid).
     #[arg(long)]
     pub spacing_m: Option<f64>,
+    /// `walking`: also count the households within the radius on foot along the path network.
+    #[arg(long, default_value = "straight")]
+    pub distance: String,
     /// The answer as JSON (the API's shape) instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value, json};
 
 use crate::access::{Sight, mask};
-use crate::domain::{Area, Building, Household, Layer, LonLat, Properties, Station};
+use crate::domain::{Area, Building, Household, Layer, LonLat, Path, Properties, Station};
 use crate::index::Dataset;
 
 /// One feature's properties, known columns first, then the extra ones, `None`s left out.
@@ -65,6 +65,18 @@ pub fn building_properties(b: &Building) -> Map<String, Value> {
             ("floors", json!(b.floors)),
         ],
         &b.properties,
+    )
+}
+
+/// A path's GeoJSON properties.
+pub fn path_properties(p: &Path) -> Map<String, Value> {
+    properties(
+        vec![
+            ("code", json!(p.code)),
+            ("name", json!(p.name)),
+            ("highway", json!(p.highway)),
+        ],
+        &p.properties,
     )
 }
 
@@ -180,6 +192,7 @@ pub fn count(data: &Dataset, layer: Layer) -> usize {
         Layer::Buildings => data.buildings.len(),
         Layer::Households => data.households.len(),
         Layer::Stations => data.stations.len(),
+        Layer::Paths => data.paths.len(),
     }
 }
 
@@ -190,6 +203,7 @@ pub fn code(data: &Dataset, layer: Layer, i: usize) -> &str {
         Layer::Buildings => data.buildings[i].code.as_str(),
         Layer::Households => data.households[i].code.as_str(),
         Layer::Stations => data.stations[i].code.as_str(),
+        Layer::Paths => data.paths[i].code.as_str(),
     }
 }
 
@@ -218,6 +232,10 @@ pub fn feature(
         Layer::Stations => {
             let s = &data.stations[i];
             (station_properties(s), point_value(s.location))
+        }
+        Layer::Paths => {
+            let p = &data.paths[i];
+            (path_properties(p), (&p.geometry).into())
         }
     })
 }

@@ -25,6 +25,7 @@ pub mod http;
 pub mod import;
 pub mod index;
 pub mod maps;
+pub mod network;
 pub mod plan;
 pub mod state;
 pub mod store;

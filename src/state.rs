@@ -242,6 +242,7 @@ impl AppState {
                 Layer::Buildings => data.buildings = Arc::new(store.load_buildings().await?),
                 Layer::Households => data.households = Arc::new(store.load_households().await?),
                 Layer::Stations => data.stations = Arc::new(store.load_stations().await?),
+                Layer::Paths => data.paths = Arc::new(store.load_paths().await?),
             }
         }
         let generation = self.inner.generation.fetch_add(1, Ordering::Relaxed) + 1;
@@ -261,6 +262,7 @@ pub async fn load_dataset(store: &dyn Store) -> Result<Dataset, StoreError> {
         buildings: Arc::new(store.load_buildings().await?),
         households: Arc::new(store.load_households().await?),
         stations: Arc::new(store.load_stations().await?),
+        paths: Arc::new(store.load_paths().await?),
     })
 }
 

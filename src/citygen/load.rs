@@ -27,8 +27,10 @@ pub async fn write(store: &dyn Store, data: Dataset, mut progress: impl FnMut(Wr
         Batch::Buildings(owned(data.buildings)),
         Batch::Households(owned(data.households)),
         Batch::Stations(owned(data.stations)),
+        Batch::Paths(owned(data.paths)),
     ];
-    for batch in &batches {
+    // A layer with nothing in it (a city without paths) is not written.
+    for batch in batches.iter().filter(|b| !b.is_empty() || b.layer() != Layer::Paths) {
         let started = Instant::now();
         let summary = store.upsert(batch).await?;
         progress(Written {

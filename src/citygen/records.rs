@@ -123,5 +123,6 @@ pub fn dataset(
         buildings: Arc::new(out_buildings),
         households: Arc::new(out_households),
         stations: Arc::new(out_stations),
+        paths: Default::default(),
     })
 }

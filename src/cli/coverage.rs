@@ -24,13 +24,18 @@ pub async fn run(database: &str, args: CoverageArgs) -> anyhow::Result<()> {
         args.level.as_deref(),
     )?;
     let source = Source::parse(Some(&args.candidates), args.spacing_m)?;
+    let distance = analysis::Distance::parse(Some(&args.distance))?;
     let report = analysis::report(&index, question);
+    let walking = match distance {
+        analysis::Distance::Walking => Some(analysis::walk(&index, &report)?),
+        analysis::Distance::Straight => None,
+    };
     let found = match args.suggest {
         Some(k) => Some((k, analysis::suggest(&index, &report, source, k)?)),
         None => None,
     };
     let mut out = std::io::stdout().lock();
-    let coverage = json::coverage(&index, &report, true);
+    let coverage = json::coverage_walking(&index, &report, walking.as_ref(), true);
     if args.json {
         let suggestions = found
             .as_ref()
@@ -61,6 +66,14 @@ pub async fn run(database: &str, args: CoverageArgs) -> anyhow::Result<()> {
         line(&mut out, &row.code, &row.name, &row.figures)?;
     }
     line(&mut out, "all", "", &coverage.figures)?;
+    if let Some(w) = &coverage.walking {
+        writeln!(
+            out,
+            "on foot along the paths: {} covered ({})",
+            w.covered.unwrap_or_default(),
+            w.share.map_or("-".into(), percent)
+        )?;
+    }
     if let Some((k, f)) = &found {
         let s = json::suggestions(&index, &report, f, *k, Crs::Wgs84);
         writeln!(

@@ -19,6 +19,7 @@ pub async fn run(database: &str, args: ExportArgs) -> anyhow::Result<()> {
         Layer::Buildings => data.buildings = store.load_buildings().await?.into(),
         Layer::Households => data.households = store.load_households().await?.into(),
         Layer::Stations => data.stations = store.load_stations().await?.into(),
+        Layer::Paths => data.paths = store.load_paths().await?.into(),
     }
     // The command line reads the store directly and so sees everything; what it took is recorded.
     let entry = AuditEntry::anonymous(&cli_user(), Action::Export, args.layer.as_str()).detail(format!(

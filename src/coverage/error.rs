@@ -33,6 +33,13 @@ pub enum CoverageError {
     },
     #[error("k must be a whole number from 1 to {max}, got {given}")]
     K { given: usize, max: usize },
+    #[error("distance must be straight or walking, got {0:?}")]
+    Distance(String),
+    /// Walking distance asked of a snapshot without a path network.
+    #[error(
+        "no paths are loaded, so there is no walking distance; import a road and path network (gridmap import --layer paths, or POST /api/v1/import/paths) or ask for straight-line distance"
+    )]
+    NoPaths,
     #[error("candidates must be buildings or grid, got {0:?}")]
     Candidates(String),
     #[error("spacing_m must be a number of metres from {min} to {max}, got {given}")]

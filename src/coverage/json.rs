@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use super::{Report, Suggestions, Tally};
+use super::{Report, Suggestions, Tally, Walking};
 use crate::access::Sight;
 use crate::domain::{Crs, Level};
 use crate::index::Index;
@@ -42,6 +42,24 @@ impl Figures {
     }
 }
 
+/// Coverage on foot beside the straight-line figures (`distance=walking`): households whose walk
+/// along the path network to a station of the kind is at most the radius. `null`s as for
+/// [`Figures`].
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct WalkingFigures {
+    pub covered: Option<usize>,
+    pub share: Option<f64>,
+}
+
+impl WalkingFigures {
+    fn new(households: usize, covered: usize, counts: bool) -> Self {
+        Self {
+            covered: counts.then_some(covered),
+            share: (counts && households > 0).then(|| share(covered as f64 / households as f64)),
+        }
+    }
+}
+
 /// `GET /api/v1/coverage`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CoverageAnswer {
@@ -54,6 +72,12 @@ pub struct CoverageAnswer {
     pub level: Level,
     #[serde(flatten)]
     pub figures: Figures,
+    /// `walking` when asked to measure along the path network (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance: Option<&'static str>,
+    /// The walking figures, with `distance=walking`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub walking: Option<WalkingFigures>,
     /// Every area of `level` inside the area asked about, in code order.
     pub by_area: Vec<AreaCoverage>,
 }
@@ -66,10 +90,17 @@ pub struct AreaCoverage {
     pub level: Level,
     #[serde(flatten)]
     pub figures: Figures,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub walking: Option<WalkingFigures>,
 }
 
 /// The coverage answer of `report`; `counts` says whether household figures are shown.
 pub fn coverage(index: &Index, report: &Report, counts: bool) -> CoverageAnswer {
+    coverage_walking(index, report, None, counts)
+}
+
+/// [`coverage`] with the walking figures of `walking` beside the straight-line ones.
+pub fn coverage_walking(index: &Index, report: &Report, walking: Option<&Walking>, counts: bool) -> CoverageAnswer {
     let q = &report.question;
     let area = q.area.map(|a| index.areas.get(a));
     CoverageAnswer {
@@ -79,16 +110,20 @@ pub fn coverage(index: &Index, report: &Report, counts: bool) -> CoverageAnswer 
         area_name: area.map(|a| a.name.clone()),
         level: q.level,
         figures: Figures::new(&report.total, counts),
+        distance: walking.map(|_| "walking"),
+        walking: walking.map(|w| WalkingFigures::new(report.total.households, w.covered, counts)),
         by_area: report
             .by_area
             .iter()
-            .map(|(i, t)| {
+            .enumerate()
+            .map(|(r, (i, t))| {
                 let a = index.areas.get(*i);
                 AreaCoverage {
                     code: a.code.to_string(),
                     name: a.name.clone(),
                     level: a.level,
                     figures: Figures::new(t, counts),
+                    walking: walking.map(|w| WalkingFigures::new(t.households, w.by_area[r], counts)),
                 }
             })
             .collect(),

@@ -18,12 +18,14 @@ pub mod nearest;
 mod question;
 mod report;
 pub mod sites;
+pub mod walking;
 
 pub use candidates::{Candidate, Source};
 pub use error::CoverageError;
 pub use question::{Question, Radius, station_kind};
 pub use report::{Report, Tally, report};
 pub use sites::{Site, Suggestions, suggest};
+pub use walking::{Distance, Walking, walk};
 
 #[cfg(test)]
 mod testdata;

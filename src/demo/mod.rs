@@ -9,7 +9,9 @@
 //!    [`topology::Topology`], so children cover their parent with no gap, no overlap and no T-junction;
 //! 3. place houses or apartment blocks and their households in every leaf area ([`people`]),
 //!    then party members, center households and red-yard leaders ([`party`]);
-//! 4. place stations ([`stations`]) and write four GeoJSON files ([`output`]).
+//! 4. place stations ([`stations`]);
+//! 5. lay roads along grid borders and a lane to every building ([`paths`]), and write five GeoJSON
+//!    files ([`output`]).
 //!
 //! Every random choice comes from [`rng::Rng`] streams keyed by [`SEED`] and a label; iteration is
 //! over ordered collections only, and no platform maths library is used, so the same sources
@@ -25,6 +27,7 @@ mod model;
 pub(crate) mod names;
 mod output;
 mod party;
+pub(crate) mod paths;
 mod people;
 pub(crate) mod rng;
 mod rural;
@@ -47,11 +50,12 @@ pub use areas::LIMIAO;
 pub const SEED: u64 = 420_600;
 
 /// The four files [`generate`] writes, in import order.
-pub const FILES: [&str; 4] = [
+pub const FILES: [&str; 5] = [
     "areas.geojson",
     "buildings.geojson",
     "households.geojson",
     "stations.geojson",
+    "paths.geojson",
 ];
 
 /// What [`generate`] produced.
@@ -65,6 +69,8 @@ pub struct DemoSummary {
     pub center_households: usize,
     /// Stations per kind.
     pub stations: BTreeMap<String, usize>,
+    /// Roads, lanes and footpaths.
+    pub paths: usize,
     /// File name and size in bytes, in [`FILES`] order.
     pub files: Vec<(String, u64)>,
 }
@@ -80,6 +86,7 @@ impl std::fmt::Display for DemoSummary {
             self.buildings, self.households, self.party_members, self.center_households
         )?;
         writeln!(f, "stations: {}", list(&self.stations))?;
+        writeln!(f, "paths: {}", self.paths)?;
         for (name, size) in &self.files {
             writeln!(f, "{name}: {:.1} MB", *size as f64 / 1e6)?;
         }
@@ -98,6 +105,7 @@ pub fn generate(source_dir: &Path, out_dir: &Path) -> anyhow::Result<DemoSummary
     grids::add_red_yards(&mut topo, &mut areas, areas::LIMIAO, grids::RED_YARDS_IN_LIMIAO)?;
     let (buildings, households) = people::populate(&topo, &mut areas)?;
     let stations = stations::build(&topo, &areas, &buildings, &households)?;
+    let paths = paths::build(&topo, &areas, &buildings);
 
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let sizes = [
@@ -105,6 +113,7 @@ pub fn generate(source_dir: &Path, out_dir: &Path) -> anyhow::Result<DemoSummary
         output::write_buildings(&out_dir.join(FILES[1]), &buildings)?,
         output::write_households(&out_dir.join(FILES[2]), &households)?,
         output::write_stations(&out_dir.join(FILES[3]), &stations)?,
+        output::write_paths(&out_dir.join(FILES[4]), &paths)?,
     ];
     let mut by_level = BTreeMap::new();
     for a in &areas {
@@ -121,6 +130,7 @@ pub fn generate(source_dir: &Path, out_dir: &Path) -> anyhow::Result<DemoSummary
         party_members: households.iter().filter(|h| h.party_member).count(),
         center_households: households.iter().filter(|h| h.center_household).count(),
         stations: by_kind,
+        paths: paths.len(),
         files: FILES.iter().map(|f| f.to_string()).zip(sizes).collect(),
     })
 }

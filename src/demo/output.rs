@@ -8,6 +8,7 @@ use anyhow::Context;
 use serde_json::{Map, Value, json};
 
 use super::model::{DemoArea, DemoBuilding, DemoHousehold, DemoStation, Shape};
+use super::paths::DemoPath;
 use super::topology::Topology;
 
 fn position(p: [f64; 2]) -> Value {
@@ -116,6 +117,19 @@ pub fn write_stations(path: &Path, stations: &[DemoStation]) -> anyhow::Result<u
             ("services", s.services.clone().into()),
         ]);
         feature(p, json!({"type": "Point", "coordinates": position(s.location)}))
+    });
+    write_collection(path, features)
+}
+
+pub fn write_paths(path: &Path, paths: &[DemoPath]) -> anyhow::Result<u64> {
+    let features = paths.iter().map(|p| {
+        let props = props([
+            ("code", p.code.clone().into()),
+            ("name", p.name.clone().into()),
+            ("highway", p.highway.into()),
+        ]);
+        let line: Vec<Value> = p.line.iter().map(|c| position(*c)).collect();
+        feature(props, json!({"type": "LineString", "coordinates": line}))
     });
     write_collection(path, features)
 }

@@ -1,4 +1,4 @@
-//! The four layers gridmap stores.
+//! The layers gridmap stores: four of governance features, and the path network walked on.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,11 +9,19 @@ pub enum Layer {
     Buildings,
     Households,
     Stations,
+    /// Roads, streets and footpaths (lines), for walking distances.
+    Paths,
 }
 
 impl Layer {
     /// In dependency order: households point at buildings, areas are needed to place everything.
-    pub const ALL: [Layer; 4] = [Self::Areas, Self::Buildings, Self::Households, Self::Stations];
+    pub const ALL: [Layer; 5] = [
+        Self::Areas,
+        Self::Buildings,
+        Self::Households,
+        Self::Stations,
+        Self::Paths,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -21,6 +29,7 @@ impl Layer {
             Self::Buildings => "buildings",
             Self::Households => "households",
             Self::Stations => "stations",
+            Self::Paths => "paths",
         }
     }
 

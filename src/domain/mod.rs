@@ -17,7 +17,7 @@ pub use kind::StationKind;
 pub use layer::Layer;
 pub use level::Level;
 pub use lonlat::{CoordError, LonLat};
-pub use records::{Area, Building, Household, Properties, Station};
+pub use records::{Area, Building, Household, Path, Properties, Station};
 pub use text::{ShortNumber, clip, short_number};
 #[cfg(test)]
 pub(crate) use text::{assert_brief, query_text};

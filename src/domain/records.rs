@@ -69,3 +69,16 @@ pub struct Station {
     pub properties: Properties,
     pub location: LonLat,
 }
+
+/// A road, street or footpath (OSM-style `highway` line), one or more lines walked along.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    pub code: Code,
+    pub name: Option<String>,
+    /// OSM's `highway` value (`residential`, `footway`, `path`, …), kept for display only: every
+    /// path is walkable.
+    pub highway: Option<String>,
+    pub properties: Properties,
+    /// WGS 84 degrees, x = longitude; every line has at least two distinct positions.
+    pub geometry: geo::MultiLineString<f64>,
+}

@@ -16,7 +16,7 @@ use super::params::{crs, integer, number};
 use super::respond;
 use crate::access::{Action, Sight};
 use crate::coverage::json::{self, CoverageAnswer, SuggestionsAnswer};
-use crate::coverage::{self as analysis, CoverageError, Question, Source};
+use crate::coverage::{self as analysis, CoverageError, Distance, Question, Source};
 use crate::index::Index;
 use crate::state::AppState;
 
@@ -32,15 +32,21 @@ pub struct CoverageParams {
     /// Level of the breakdown (`county` … `red_yard`, not above the area's): default the level of
     /// the area's children (the area's own for a red house-yard), townships without an area.
     pub level: Option<String>,
+    /// `straight` (default) or `walking`: with `walking`, a `walking` object (`covered`, `share`:
+    /// households whose walk along the path network to a station is at most `radius_m`) is given
+    /// beside the straight-line figures, in all and for each area. 409 `no_paths` without a network.
+    pub distance: Option<String>,
 }
 
 /// Households within `radius_m` of a station of `kind`: how many, the share, the mean and 90th
-/// percentile distance to the nearest such station, in all and for each area of `level`.
+/// percentile distance to the nearest such station, in all and for each area of `level`; with
+/// `distance=walking`, the households within that walk along the path network beside them.
 /// Household figures are `null` for viewers.
 #[utoipa::path(get, path = "/api/v1/coverage", tag = "coverage", params(CoverageParams),
     responses((status = 200, body = CoverageAnswer),
         (status = 400, description = "bad kind, radius, area code or level"),
-        (status = 404, description = "unknown area_code")))]
+        (status = 404, description = "unknown area_code"),
+        (status = 409, description = "distance=walking without a path network")))]
 pub async fn coverage(
     State(state): State<AppState>,
     auth: Auth,
@@ -48,12 +54,20 @@ pub async fn coverage(
 ) -> Result<Response, ApiError> {
     let index = state.index();
     let question = question(&index, &params.kind, &params.radius_m, &params.area_code, &params.level)?;
+    let distance = Distance::parse(params.distance.as_deref())?;
+    if distance == Distance::Walking {
+        analysis::walking::network(&index)?;
+    }
     let counts = auth.caller.grant(&index).sees_household_counts();
     let answer = blocking(move || {
         let report = analysis::report(&index, question);
-        json::coverage(&index, &report, counts)
+        let walking = match distance {
+            Distance::Walking => Some(analysis::walk(&index, &report)?),
+            Distance::Straight => None,
+        };
+        Ok::<_, CoverageError>(json::coverage_walking(&index, &report, walking.as_ref(), counts))
     })
-    .await?;
+    .await??;
     record_area(
         &state,
         &auth,

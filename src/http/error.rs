@@ -154,12 +154,18 @@ impl From<CoverageError> for ApiError {
                 Self::bad("unknown_kind", e.to_string())
             }
             CoverageError::TooManyCandidates { .. } => Self::bad("too_many_candidates", e.to_string()),
+            CoverageError::NoPaths => Self::Conflict {
+                code: "no_paths",
+                message: e.to_string(),
+                details: None,
+            },
             CoverageError::Radius { .. }
             | CoverageError::MalformedArea { .. }
             | CoverageError::MalformedLevel(_)
             | CoverageError::LevelAbove { .. }
             | CoverageError::K { .. }
             | CoverageError::Candidates(_)
+            | CoverageError::Distance(_)
             | CoverageError::Spacing { .. } => Self::invalid_parameter(e.to_string()),
         }
     }

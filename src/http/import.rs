@@ -38,7 +38,7 @@ pub struct ImportAnswer {
 /// Imports a GeoJSON FeatureCollection (`Content-Type: application/geo+json` or `application/json`)
 /// or, for households and stations, CSV with `lon,lat` columns (`text/csv`).
 #[utoipa::path(post, path = "/api/v1/import/{layer}", tag = "import",
-    params(("layer" = String, Path, description = "areas, buildings, households or stations"), ImportParams),
+    params(("layer" = String, Path, description = "areas, buildings, households, stations or paths"), ImportParams),
     request_body(content = Object, description = "a GeoJSON FeatureCollection, or CSV for point layers"),
     responses((status = 200, body = ImportAnswer),
         (status = 400, description = "a bad feature: the error names it and the reason; nothing was stored"),
@@ -54,7 +54,7 @@ pub async fn import(
 ) -> Result<Response, ApiError> {
     let layer = Layer::parse(&name).ok_or_else(|| {
         ApiError::NotFound(format!(
-            "no layer {}: import into areas, buildings, households or stations",
+            "no layer {}: import into areas, buildings, households, stations or paths",
             clip(&name)
         ))
     })?;
@@ -114,5 +114,6 @@ fn codes(batch: &Batch) -> Vec<String> {
         Batch::Buildings(v) => v.iter().map(|f| f.code.to_string()).collect(),
         Batch::Households(v) => v.iter().map(|f| f.code.to_string()).collect(),
         Batch::Stations(v) => v.iter().map(|f| f.code.to_string()).collect(),
+        Batch::Paths(v) => v.iter().map(|f| f.code.to_string()).collect(),
     }
 }

@@ -1,4 +1,5 @@
-//! `GET /api/v1/nearest`: the k nearest stations of a kind, by geodesic metres.
+//! `GET /api/v1/nearest`: the k nearest stations of a kind, by geodesic metres or (with
+//! `distance=walking`) by metres walked along the path network.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -10,7 +11,11 @@ use super::extract::Query;
 use super::params::{integer, number, point};
 use super::respond;
 use super::views::{NearestAnswer, NearestItem, StationView};
-use crate::domain::StationKind;
+use crate::coverage::Distance;
+use crate::domain::{LonLat, StationKind};
+use crate::index::Index;
+use crate::index::geodesic::ground_distance_m;
+use crate::network::{Network, Snap, nearest_targets};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -31,11 +36,16 @@ pub struct NearestParams {
     /// Only stations within this many metres.
     #[param(value_type = Option<f64>)]
     pub max_distance_m: Option<String>,
+    /// `straight` (default) or `walking`: rank by metres walked along the path network (each result
+    /// then also has `walking_distance_m`; `max_distance_m` bounds the walk). 409 `no_paths` when
+    /// no network is loaded.
+    pub distance: Option<String>,
 }
 
 /// The `k` nearest stations of `kind`, ascending by geodesic distance on the WGS 84 ellipsoid.
 #[utoipa::path(get, path = "/api/v1/nearest", tag = "nearest", params(NearestParams),
-    responses((status = 200, body = NearestAnswer), (status = 400, description = "bad point, kind, k or distance")))]
+    responses((status = 200, body = NearestAnswer), (status = 400, description = "bad point, kind, k or distance"),
+        (status = 409, description = "distance=walking without a path network")))]
 pub async fn nearest(State(state): State<AppState>, Query(params): Query<NearestParams>) -> Result<Response, ApiError> {
     let given = point(params.lon.as_deref(), params.lat.as_deref(), params.crs.as_deref())?;
     let index = state.index();
@@ -73,21 +83,62 @@ pub async fn nearest(State(state): State<AppState>, Query(params): Query<Nearest
             Some(m)
         }
     };
+    let distance = Distance::parse(params.distance.as_deref())?;
     let (p, crs) = (given.wgs84, given.crs);
-    let results = index
-        .stations
-        .nearest(p, &kind, k, max)
-        .into_iter()
-        .map(|n| NearestItem {
-            station: StationView::new(index.stations.get(n.station), crs),
-            distance_m: (n.distance_m * 100.0).round() / 100.0,
-        })
-        .collect();
+    let cm = |m: f64| (m * 100.0).round() / 100.0;
+    let results = match distance {
+        Distance::Straight => index
+            .stations
+            .nearest(p, &kind, k, max)
+            .into_iter()
+            .map(|n| NearestItem {
+                station: StationView::new(index.stations.get(n.station), crs),
+                distance_m: cm(n.distance_m),
+                walking_distance_m: None,
+            })
+            .collect(),
+        Distance::Walking => {
+            let net = crate::coverage::walking::network(&index)?;
+            walking(&index, net, p, &kind, k, max)
+                .into_iter()
+                .map(|(s, walked)| {
+                    let station = index.stations.get(s);
+                    NearestItem {
+                        station: StationView::new(station, crs),
+                        distance_m: cm(ground_distance_m(p, station.location)),
+                        walking_distance_m: Some(cm(walked)),
+                    }
+                })
+                .collect()
+        }
+    };
     respond::json(&NearestAnswer {
         lon: given.given.0,
         lat: given.given.1,
         crs,
         kind: kind.as_str(),
+        distance: (distance == Distance::Walking).then_some("walking"),
         results,
     })
+}
+
+/// The `k` stations of `kind` nearest to `p` on foot along `net` (within `max` metres walked), as
+/// `(station, metres)` ascending. Stations the network does not connect to `p` are left out.
+fn walking(index: &Index, net: &Network, p: LonLat, kind: &StationKind, k: usize, max: Option<f64>) -> Vec<(u32, f64)> {
+    let coord = |l: LonLat| geo::Coord { x: l.lon(), y: l.lat() };
+    let Some(from) = net.snap(coord(p)) else {
+        return Vec::new();
+    };
+    let (ids, snaps): (Vec<u32>, Vec<Snap>) = index
+        .stations
+        .all()
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == *kind)
+        .filter_map(|(i, s)| Some((i as u32, net.snap(coord(s.location))?)))
+        .unzip();
+    nearest_targets(net, &from, &snaps, k, max.unwrap_or(f64::INFINITY))
+        .into_iter()
+        .map(|(t, m)| (ids[t], m))
+        .collect()
 }

@@ -180,6 +180,10 @@ pub struct NearestItem<'a> {
     pub station: StationView<'a>,
     /// Geodesic distance on the WGS 84 ellipsoid, metres (rounded to centimetres).
     pub distance_m: f64,
+    /// With `distance=walking`: metres walked along the path network, the walks from the point
+    /// and from the station's door to the nearest point on it included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub walking_distance_m: Option<f64>,
 }
 
 /// `GET /api/v1/nearest`.
@@ -189,7 +193,10 @@ pub struct NearestAnswer<'a> {
     pub lat: f64,
     pub crs: Crs,
     pub kind: &'a str,
-    /// Ascending by distance.
+    /// `walking` when ranked by walking distance (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance: Option<&'static str>,
+    /// Ascending by distance (by walking distance with `distance=walking`).
     pub results: Vec<NearestItem<'a>>,
 }
 

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::geometry;
 use super::props::Props;
-use crate::domain::{Area, Building, Crs, Household, Level, LonLat, Station, StationKind, clip};
+use crate::domain::{Area, Building, Code, Crs, Household, Level, LonLat, Path, Station, StationKind, clip};
 
 /// Where a feature's geometry came from: a GeoJSON geometry (any CRS), or the `lon,lat` columns of a
 /// CSV row (already converted to WGS 84).
@@ -130,4 +130,38 @@ pub fn station(mut p: Props, src: &Source<'_>) -> Result<Station, String> {
         kind,
         tier,
     })
+}
+
+/// A path (road, street, footpath). Its `code` is optional, as OSM extracts carry none: without one
+/// (and without a feature `id`) it gets `path-` and twelve hex digits of a hash of its geometry, so
+/// importing the same file again updates the same paths instead of doubling them.
+pub fn path(mut p: Props, src: &Source<'_>) -> Result<Path, String> {
+    let code = p.code("code")?;
+    let (g, crs) = src.geojson("paths")?;
+    let geometry = geometry::lines(g, crs)?;
+    let code = match code {
+        Some(code) => code,
+        None => geometry_code(&geometry)?,
+    };
+    Ok(Path {
+        name: p.string("name")?,
+        highway: p.string("highway")?,
+        properties: p.rest(),
+        code,
+        geometry,
+    })
+}
+
+fn geometry_code(g: &geo::MultiLineString<f64>) -> Result<Code, String> {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for line in g {
+        for c in line.coords() {
+            hash.update(c.x.to_le_bytes());
+            hash.update(c.y.to_le_bytes());
+        }
+        hash.update(b"|");
+    }
+    let hex: String = hash.finalize()[..6].iter().map(|b| format!("{b:02x}")).collect();
+    Code::parse(&format!("path-{hex}")).map_err(|e| e.to_string())
 }

@@ -5,7 +5,7 @@
 //! dropped: it adds nothing, and a zero-length edge only trips up later geometry code.
 
 use geo::orient::{Direction, Orient};
-use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
+use geo::{Coord, Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 use geojson::{GeometryValue, Position};
 
 use crate::domain::{Crs, LonLat, short_number};
@@ -62,6 +62,51 @@ pub fn line(value: &GeometryValue, crs: Crs) -> Result<LineString<f64>, String> 
         })
         .collect::<Result<Vec<_>, String>>()
         .map(LineString::new)
+}
+
+/// A path: LineString or MultiLineString, each line of at least two distinct positions (a position
+/// repeated in place is dropped). Lines may cross themselves and each other: roads do.
+pub fn lines(value: &GeometryValue, crs: Crs) -> Result<MultiLineString<f64>, String> {
+    let parts: Vec<(&[Position], Option<usize>)> = match value {
+        GeometryValue::LineString { coordinates } => vec![(coordinates.as_slice(), None)],
+        GeometryValue::MultiLineString { coordinates } => coordinates
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.as_slice(), Some(i)))
+            .collect(),
+        other => {
+            return Err(format!(
+                "geometry must be a LineString or MultiLineString, found {}",
+                type_name(other)
+            ));
+        }
+    };
+    if parts.is_empty() {
+        return Err("the MultiLineString has no lines".into());
+    }
+    let mut out = Vec::with_capacity(parts.len());
+    for (positions, part) in parts {
+        let line = match part {
+            Some(i) => format!("line {i}"),
+            None => "the line".to_owned(),
+        };
+        let mut coords: Vec<Coord<f64>> = Vec::with_capacity(positions.len());
+        for (i, p) in positions.iter().enumerate() {
+            let l = position(p, crs, &format!("position {i} of {line}"))?;
+            let c = Coord { x: l.lon(), y: l.lat() };
+            if coords.last() != Some(&c) {
+                coords.push(c);
+            }
+        }
+        if coords.len() < 2 {
+            return Err(format!(
+                "{line} has {} distinct position(s); a line needs at least 2",
+                coords.len()
+            ));
+        }
+        out.push(LineString::new(coords));
+    }
+    Ok(MultiLineString::new(out))
 }
 
 /// A building: Point, Polygon or MultiPolygon.
@@ -231,6 +276,29 @@ mod tests {
 
     fn value(json: &str) -> GeometryValue {
         serde_json::from_str::<geojson::Geometry>(json).unwrap().value
+    }
+
+    #[test]
+    fn paths_are_lines_of_two_distinct_positions_and_say_which_part_is_bad() {
+        let road =
+            value(r#"{"type":"LineString","coordinates":[[112.1,32.0],[112.1,32.0],[112.2,32.0],[112.1,32.1]]}"#);
+        let m = lines(&road, Crs::Wgs84).unwrap();
+        // The repeated position is dropped; crossing itself is allowed.
+        assert_eq!(m.0.len(), 1);
+        assert_eq!(m.0[0].0.len(), 3);
+        let bad = value(
+            r#"{"type":"MultiLineString","coordinates":[[[112.1,32.0],[112.2,32.0]],[[112.3,32.0],[112.3,32.0]]]}"#,
+        );
+        let e = lines(&bad, Crs::Wgs84).unwrap_err();
+        assert!(e.contains("line 1") && e.contains("distinct"), "{e}");
+        let swapped = value(r#"{"type":"LineString","coordinates":[[32.0,112.1],[32.0,112.2]]}"#);
+        assert!(
+            lines(&swapped, Crs::Wgs84)
+                .unwrap_err()
+                .contains("position 0 of the line")
+        );
+        let point = value(r#"{"type":"Point","coordinates":[112.1,32.0]}"#);
+        assert!(lines(&point, Crs::Wgs84).unwrap_err().contains("found Point"));
     }
 
     #[test]

@@ -207,7 +207,8 @@ fn read_csv(layer: Layer, crs: Crs, file: &InputFile, problems: &mut Problems) -
     };
     if !layer.is_point_layer() && layer != Layer::Buildings {
         return Err(malformed(format!(
-            "{layer} need polygon geometry; import them as GeoJSON"
+            "{layer} need {} geometry; import them as GeoJSON",
+            if layer == Layer::Paths { "line" } else { "polygon" }
         )));
     }
     let mut reader = csv::ReaderBuilder::new()
@@ -257,6 +258,7 @@ enum Record {
     Building(crate::domain::Building),
     Household(crate::domain::Household),
     Station(crate::domain::Station),
+    Path(crate::domain::Path),
 }
 
 impl Record {
@@ -266,6 +268,7 @@ impl Record {
             Record::Building(b) => b.code.as_str(),
             Record::Household(h) => h.code.as_str(),
             Record::Station(s) => s.code.as_str(),
+            Record::Path(p) => p.code.as_str(),
         }
     }
 }
@@ -278,6 +281,7 @@ fn build(layer: Layer, props: Props, src: &Source<'_>) -> Result<Record, String>
         Layer::Buildings => Record::Building(features::building(props, src)?),
         Layer::Households => Record::Household(features::household(props, src)?),
         Layer::Stations => Record::Station(features::station(props, src)?),
+        Layer::Paths => Record::Path(features::path(props, src)?),
     })
 }
 
@@ -291,6 +295,7 @@ impl Records {
             Layer::Buildings => Batch::Buildings(Vec::new()),
             Layer::Households => Batch::Households(Vec::new()),
             Layer::Stations => Batch::Stations(Vec::new()),
+            Layer::Paths => Batch::Paths(Vec::new()),
         })
     }
 
@@ -300,6 +305,7 @@ impl Records {
             (Batch::Buildings(v), Record::Building(b)) => v.push(b),
             (Batch::Households(v), Record::Household(h)) => v.push(h),
             (Batch::Stations(v), Record::Station(s)) => v.push(s),
+            (Batch::Paths(v), Record::Path(p)) => v.push(p),
             // `build` only makes records of the batch's layer.
             _ => {}
         }

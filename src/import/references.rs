@@ -96,7 +96,7 @@ pub fn check_references(
                 }
             }
         }
-        Batch::Buildings(_) | Batch::Stations(_) => {}
+        Batch::Buildings(_) | Batch::Stations(_) | Batch::Paths(_) => {}
     }
     problems.into_result()
 }

@@ -16,6 +16,7 @@ mod coverage;
 pub mod geodesic;
 mod households;
 mod parts;
+mod paths;
 pub mod pip;
 mod points;
 mod stations;
@@ -28,13 +29,14 @@ pub use buildings::BuildingIndex;
 pub use chain::Chain;
 pub use coverage::Coverage;
 pub use households::{HouseholdIndex, Page, Search};
+pub use paths::PathIndex;
 pub use points::PointGrid;
 pub use stations::{Nearby, StationIndex};
 pub use stats::AreaStats;
 
-use crate::domain::{Area, Building, Household, LonLat, Station};
+use crate::domain::{Area, Building, Household, LonLat, Path, Station};
 
-/// The four layers as loaded from the store. Shared (`Arc`) so that a rebuild after a write to one
+/// The layers as loaded from the store. Shared (`Arc`) so that a rebuild after a write to one
 /// layer reuses the others without copying.
 #[derive(Clone, Default)]
 pub struct Dataset {
@@ -42,6 +44,7 @@ pub struct Dataset {
     pub buildings: Arc<Vec<Building>>,
     pub households: Arc<Vec<Household>>,
     pub stations: Arc<Vec<Station>>,
+    pub paths: Arc<Vec<Path>>,
 }
 
 /// One consistent snapshot of everything gridmap answers from.
@@ -50,6 +53,8 @@ pub struct Index {
     pub buildings: BuildingIndex,
     pub households: HouseholdIndex,
     pub stations: StationIndex,
+    /// The path network for walking distances (empty when no paths are loaded).
+    pub paths: PathIndex,
     building_chains: Vec<Chain>,
     station_chains: Vec<Chain>,
     stats: Vec<AreaStats>,
@@ -90,6 +95,7 @@ impl Index {
         Self {
             households: HouseholdIndex::new(data.households.clone(), household_chains),
             stations: StationIndex::new(data.stations.clone()),
+            paths: PathIndex::new(data.paths.clone()),
             areas,
             buildings,
             building_chains,
@@ -118,6 +124,7 @@ impl Index {
             buildings: self.buildings.all().clone(),
             households: self.households.all().clone(),
             stations: self.stations.all().clone(),
+            paths: self.paths.all().clone(),
         }
     }
 

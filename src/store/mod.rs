@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::domain::{Area, Building, Household, Layer, Station};
+use crate::domain::{Area, Building, Household, Layer, Path, Station};
 
 pub use accounts::Accounts;
 pub use error::StoreError;
@@ -31,6 +31,7 @@ pub enum Batch {
     Buildings(Vec<Building>),
     Households(Vec<Household>),
     Stations(Vec<Station>),
+    Paths(Vec<Path>),
 }
 
 impl Batch {
@@ -40,6 +41,7 @@ impl Batch {
             Self::Buildings(_) => Layer::Buildings,
             Self::Households(_) => Layer::Households,
             Self::Stations(_) => Layer::Stations,
+            Self::Paths(_) => Layer::Paths,
         }
     }
 
@@ -49,6 +51,7 @@ impl Batch {
             Self::Buildings(v) => v.len(),
             Self::Households(v) => v.len(),
             Self::Stations(v) => v.len(),
+            Self::Paths(v) => v.len(),
         }
     }
 
@@ -67,7 +70,7 @@ pub struct UpsertSummary {
 /// Per-layer revision counters, in [`Layer::ALL`] order. A layer's counter grows with every
 /// committed write to it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Revisions(pub [i64; 4]);
+pub struct Revisions(pub [i64; 5]);
 
 impl Revisions {
     pub fn get(&self, layer: Layer) -> i64 {
@@ -83,7 +86,7 @@ fn layer_slot(layer: Layer) -> usize {
     Layer::ALL.iter().position(|l| *l == layer).unwrap_or_default()
 }
 
-/// Durable storage of the four layers.
+/// Durable storage of the layers.
 ///
 /// Implementations keep every geometry in WGS 84 (EPSG:4326) and never interpret it: validation
 /// happens before a batch reaches the store, the store only guarantees atomicity and constraints
@@ -102,6 +105,7 @@ pub trait Store: Accounts + Planning + Send + Sync + 'static {
     async fn load_buildings(&self) -> Result<Vec<Building>, StoreError>;
     async fn load_households(&self) -> Result<Vec<Household>, StoreError>;
     async fn load_stations(&self) -> Result<Vec<Station>, StoreError>;
+    async fn load_paths(&self) -> Result<Vec<Path>, StoreError>;
 
     /// Inserts new codes and updates existing ones, all in one transaction that also bumps the
     /// layer's revision. On any error nothing is written. Areas keep their `id` on update and their

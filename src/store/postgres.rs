@@ -18,10 +18,10 @@ use sqlx::query::QueryAs;
 use sqlx::{FromRow, Postgres, Transaction};
 
 use super::geometry::to_wkb;
-use super::rows::{AreaRow, BuildingRow, HouseholdRow, StationRow, point_wkb, properties_json};
+use super::rows::{AreaRow, BuildingRow, HouseholdRow, PathRow, StationRow, point_wkb, properties_json};
 use super::sqlite::revisions_from;
 use super::{Batch, Revisions, Store, StoreError, UpsertSummary};
-use crate::domain::{Area, Building, Code, Household, Station};
+use crate::domain::{Area, Building, Code, Household, Path, Station};
 
 /// Features per `INSERT` statement: large enough that round trips stop mattering, small enough that
 /// one statement's arrays stay a few megabytes.
@@ -215,6 +215,17 @@ fn stations_chunk<'a>(picks: &[Pick<'a, Station>]) -> ChunkQuery<'a> {
         .bind(column(picks, |p| point_wkb(p.last.location)))
 }
 
+fn paths_chunk<'a>(picks: &[Pick<'a, Path>]) -> ChunkQuery<'a> {
+    sqlx::query_as(include_str!("sql/postgres/upsert_paths.sql"))
+        .bind(column(picks, |p| p.last.code.as_str()))
+        .bind(column(picks, |p| p.last.name.as_deref()))
+        .bind(column(picks, |p| p.last.highway.as_deref()))
+        .bind(column(picks, |p| properties_json(&p.last.properties)))
+        .bind(column(picks, |p| {
+            to_wkb(&geo::Geometry::MultiLineString(p.last.geometry.clone()))
+        }))
+}
+
 fn services_json(services: &[String]) -> String {
     serde_json::Value::from(services).to_string()
 }
@@ -301,6 +312,15 @@ impl Store for PostgresStore {
         .await
     }
 
+    async fn load_paths(&self) -> Result<Vec<Path>, StoreError> {
+        self.load::<PathRow, _>(
+            "SELECT code, name, highway, properties::text AS properties, ST_AsBinary(geom) AS geom
+             FROM paths ORDER BY code",
+            "loading paths",
+        )
+        .await
+    }
+
     async fn upsert(&self, batch: &Batch) -> Result<UpsertSummary, StoreError> {
         let mut tx = self.pool.begin().await.map_err(pg_error("starting a transaction"))?;
         // Bumped first: the row lock makes concurrent writers of one layer wait for this one instead of
@@ -321,6 +341,7 @@ impl Store for PostgresStore {
             Batch::Stations(v) => {
                 write_chunks(&mut tx, v, |s| s.code.as_str(), stations_chunk, "writing stations").await?
             }
+            Batch::Paths(v) => write_chunks(&mut tx, v, |p| p.code.as_str(), paths_chunk, "writing paths").await?,
         };
         // Deferred foreign keys are checked here; a violation rolls everything back.
         tx.commit().await.map_err(pg_error("committing the write"))?;

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::StoreError;
 use super::geometry::{from_wkb, multipolygon_from_wkb, point_from_wkb, to_wkb};
-use crate::domain::{Area, Building, Code, Household, Level, LonLat, Properties, Station, StationKind};
+use crate::domain::{Area, Building, Code, Household, Level, LonLat, Path, Properties, Station, StationKind};
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct AreaRow {
@@ -55,6 +55,15 @@ pub struct StationRow {
     pub phone: Option<String>,
     pub open_hours: Option<String>,
     pub services: String,
+    pub properties: String,
+    pub geom: Vec<u8>,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct PathRow {
+    pub code: String,
+    pub name: Option<String>,
+    pub highway: Option<String>,
     pub properties: String,
     pub geom: Vec<u8>,
 }
@@ -160,6 +169,30 @@ impl TryFrom<StationRow> for Station {
             tier: r.tier,
             phone: r.phone,
             open_hours: r.open_hours,
+            code: code(L, &r.code)?,
+        })
+    }
+}
+
+impl TryFrom<PathRow> for Path {
+    type Error = StoreError;
+    fn try_from(r: PathRow) -> Result<Self, StoreError> {
+        const L: &str = "paths";
+        let geometry = match from_wkb(&r.geom).map_err(corrupt(L, &r.code))? {
+            geo::Geometry::MultiLineString(m) => m,
+            geo::Geometry::LineString(l) => geo::MultiLineString::new(vec![l]),
+            other => {
+                return Err(corrupt(L, &r.code)(format!(
+                    "expected a line, found {}",
+                    super::geometry::geometry_name(&other)
+                )));
+            }
+        };
+        Ok(Path {
+            properties: properties(L, &r.code, &r.properties)?,
+            geometry,
+            name: r.name,
+            highway: r.highway,
             code: code(L, &r.code)?,
         })
     }

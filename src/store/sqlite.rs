@@ -7,9 +7,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Sqlite, Transaction};
 
 use super::geometry::to_wkb;
-use super::rows::{AreaRow, BuildingRow, HouseholdRow, StationRow, point_wkb, properties_json};
+use super::rows::{AreaRow, BuildingRow, HouseholdRow, PathRow, StationRow, point_wkb, properties_json};
 use super::{Batch, Revisions, Store, StoreError, UpsertSummary};
-use crate::domain::{Area, Building, Household, Layer, Station};
+use crate::domain::{Area, Building, Household, Layer, Path, Station};
 
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
@@ -188,6 +188,31 @@ impl SqliteStore {
         }
         Ok(summary)
     }
+
+    async fn upsert_paths(tx: &mut Tx<'_>, paths: &[Path], now: &str) -> Result<UpsertSummary, StoreError> {
+        let mut summary = UpsertSummary::default();
+        for p in paths {
+            let existed = Self::exists(tx, "SELECT 1 FROM paths WHERE code = ?", p.code.as_str()).await?;
+            sqlx::query(
+                "INSERT INTO paths (code, name, highway, properties, geom, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (code) DO UPDATE SET
+                    name = excluded.name, highway = excluded.highway, properties = excluded.properties,
+                    geom = excluded.geom, updated_at = excluded.updated_at",
+            )
+            .bind(p.code.as_str())
+            .bind(&p.name)
+            .bind(&p.highway)
+            .bind(properties_json(&p.properties))
+            .bind(to_wkb(&geo::Geometry::MultiLineString(p.geometry.clone())))
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .map_err(StoreError::query("writing a path"))?;
+            count(&mut summary, existed);
+        }
+        Ok(summary)
+    }
 }
 
 fn count(summary: &mut UpsertSummary, existed: bool) {
@@ -262,6 +287,15 @@ impl Store for SqliteStore {
         rows.into_iter().map(Station::try_from).collect()
     }
 
+    async fn load_paths(&self) -> Result<Vec<Path>, StoreError> {
+        let rows: Vec<PathRow> =
+            sqlx::query_as("SELECT code, name, highway, properties, geom FROM paths ORDER BY code")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::query("loading paths"))?;
+        rows.into_iter().map(Path::try_from).collect()
+    }
+
     async fn upsert(&self, batch: &Batch) -> Result<UpsertSummary, StoreError> {
         let now = chrono::Utc::now().to_rfc3339();
         // IMMEDIATE takes the write lock up front. A deferred transaction starts as a reader and, in
@@ -278,6 +312,7 @@ impl Store for SqliteStore {
             Batch::Buildings(v) => Self::upsert_buildings(&mut tx, v, &now).await?,
             Batch::Households(v) => Self::upsert_households(&mut tx, v, &now).await?,
             Batch::Stations(v) => Self::upsert_stations(&mut tx, v, &now).await?,
+            Batch::Paths(v) => Self::upsert_paths(&mut tx, v, &now).await?,
         };
         sqlx::query("UPDATE layer_revisions SET revision = revision + 1 WHERE layer = ?")
             .bind(batch.layer().as_str())

@@ -64,6 +64,9 @@ pub fn geojson(layer: Layer) -> String {
         Layer::Buildings => buildings(),
         Layer::Households => households(),
         Layer::Stations => stations(),
+        // The base fixture has no path network (walking distance is refused there); the walking
+        // tests import [`paths`] themselves.
+        Layer::Paths => collection(vec![]),
     }
 }
 
@@ -242,5 +245,29 @@ fn stations() -> String {
         s("RS-C", "red_station", "丙驿站", (112.18, 32.15)),
         s("PR-1", "police_room", "警务室", (112.16, 32.03)),
         json!({"type": "Feature", "properties": {"code": "GC-1", "kind": "governance_center", "tier": "township", "name": "东镇综治中心"}, "geometry": point(112.17, 32.12)}),
+    ])
+}
+
+/// A small path network around the west grid's households and the red stations A and B:
+///
+/// ```text
+///   (112.119,32.0509) ─L2─ RS-B (112.12,32.0509)                      H3 (112.13,32.06)
+///         │                                                             │ L3 (no code)
+///        L2                                                             │
+///         │                                                             │
+///   (112.119,32.0501) ──────── R1 (along 32.0501°N) ──── H1,H2 ─── ─── ┴(112.13) ── (112.131)
+///                           RS-A hangs 0.0001° below R1 at 112.121, P likewise at 112.12
+/// ```
+/// L3 starts on R1 between two of R1's vertices (a T junction the graph must find); L2 shares R1's
+/// west end. See `walking.rs` for the distances.
+pub fn paths() -> String {
+    let line = |coords: Value| json!({"type": "LineString", "coordinates": coords});
+    collection(vec![
+        json!({"type": "Feature", "properties": {"code": "R1", "name": "东西路", "highway": "residential"},
+               "geometry": line(json!([[112.119, 32.0501], [112.131, 32.0501]]))}),
+        json!({"type": "Feature", "properties": {"code": "L2", "highway": "footway"},
+               "geometry": line(json!([[112.119, 32.0501], [112.119, 32.0509], [112.12, 32.0509]]))}),
+        json!({"type": "Feature", "properties": {"highway": "path", "surface": "gravel"},
+               "geometry": {"type": "MultiLineString", "coordinates": [[[112.13, 32.0501], [112.13, 32.06]]]}}),
     ])
 }

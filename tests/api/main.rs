@@ -22,6 +22,7 @@ mod planning;
 mod redraw;
 mod restructure;
 mod tiles;
+mod walking;
 
 use axum::Router;
 use axum::body::Body;

@@ -5,6 +5,7 @@
 mod support;
 
 mod coverage;
+mod walking;
 
 use std::path::Path;
 
@@ -77,6 +78,8 @@ async fn the_demo_answers_what_a_dispatcher_in_limiao_asks() {
         every_area_validates_clean(backend, &state, &router).await;
         red_house_yards_are_suggested_contiguous_and_balanced(backend, &state);
         a_border_move_leaves_no_slivers(backend, &state);
+        walking::the_network_is_connected_and_walks_are_never_shorter_than_the_crow_flies(backend, &state, &router)
+            .await;
     }
 }
 

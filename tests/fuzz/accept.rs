@@ -138,6 +138,7 @@ pub fn assert_as_written(c: &Collection, parsed: &Parsed) {
                 point_of(converted(&f.shape, c.crs))
             );
         }),
+        Batch::Paths(_) => unreachable!("paths are not fuzzed (see fixtures::any_layer)"),
     }
 }
 

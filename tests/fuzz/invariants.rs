@@ -98,6 +98,13 @@ fn check_parsed(layer: Layer, names: &[&str], parsed: &Parsed) {
             code(&s.code);
             point(s.location.lon(), s.location.lat());
         }),
+        Batch::Paths(v) => v.iter().for_each(|p| {
+            code(&p.code);
+            for line in &p.geometry {
+                assert!(line.0.len() >= 2, "a stored line of fewer than two positions");
+                line.0.iter().for_each(|c| point(c.x, c.y));
+            }
+        }),
     }
 }
 

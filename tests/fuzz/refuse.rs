@@ -162,6 +162,7 @@ fn breaks(layer: Layer, polygonal: bool) -> BoxedStrategy<Break> {
             property("services", json!([1, 2]), "'services'"),
             property("services", json!({"a": "b"}), "'services'"),
         ],
+        Layer::Paths => vec![property("name", json!({"zh": "东西路"}), "'name' must be text")],
     };
     let huge_keys: Vec<(&'static str, &'static str)> = match layer {
         Layer::Areas => vec![("level", "'level'"), ("parent_code", "'parent_code'")],
@@ -172,6 +173,7 @@ fn breaks(layer: Layer, polygonal: bool) -> BoxedStrategy<Break> {
             ("center_code", "'center_code'"),
         ],
         Layer::Stations => vec![("tier", "'tier'"), ("kind", "station kind")],
+        Layer::Paths => vec![("name", "'name'")],
     }
     .into_iter()
     .chain([("@type", "unknown variant")])

@@ -82,7 +82,7 @@ async fn all_four_layers_load_back_as_written() {
         );
         assert_eq!(store.load_stations().await.unwrap(), sorted(stations, |s| &s.code));
 
-        assert_eq!(store.revisions().await.unwrap(), Revisions([1, 1, 1, 1]));
+        assert_eq!(store.revisions().await.unwrap(), Revisions([1, 1, 1, 1, 0]));
         store.ping().await.unwrap();
     })
     .await;
@@ -127,12 +127,12 @@ async fn writing_again_updates_in_place_and_areas_keep_their_ids() {
 #[tokio::test]
 async fn revisions_grow_only_for_the_written_layer() {
     for_each_store(async |store| {
-        assert_eq!(store.revisions().await.unwrap(), Revisions([0, 0, 0, 0]));
+        assert_eq!(store.revisions().await.unwrap(), Revisions([0, 0, 0, 0, 0]));
         store.upsert(&Batch::Stations(fixtures::stations())).await.unwrap();
-        assert_eq!(store.revisions().await.unwrap(), Revisions([0, 0, 0, 1]));
+        assert_eq!(store.revisions().await.unwrap(), Revisions([0, 0, 0, 1, 0]));
         store.upsert(&Batch::Stations(fixtures::stations())).await.unwrap();
         store.upsert(&Batch::Buildings(fixtures::buildings())).await.unwrap();
-        assert_eq!(store.revisions().await.unwrap(), Revisions([0, 1, 0, 2]));
+        assert_eq!(store.revisions().await.unwrap(), Revisions([0, 1, 0, 2, 0]));
     })
     .await;
 }
@@ -293,6 +293,7 @@ async fn postgis_tables_have_real_geometry_columns() {
         ("areas", "geom", 4326, "MULTIPOLYGON"),
         ("buildings", "geom", 4326, "GEOMETRY"),
         ("households", "geom", 4326, "POINT"),
+        ("paths", "geom", 4326, "MULTILINESTRING"),
         ("stations", "geom", 4326, "POINT"),
     ];
     let columns: Vec<_> = columns

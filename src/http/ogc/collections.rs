@@ -21,7 +21,9 @@ pub enum Collection {
 impl Collection {
     /// Every collection, in the order `/ogc/collections` lists them.
     pub fn all() -> Vec<Collection> {
-        let layers = Layer::ALL.into_iter().map(Self::Layer);
+        // Paths are served as a layer of their own only by export; the OGC collections are the
+        // governance features.
+        let layers = Layer::ALL.into_iter().filter(|l| *l != Layer::Paths).map(Self::Layer);
         let levels = Level::ALL.into_iter().map(Self::Areas);
         layers.chain(levels).collect()
     }
@@ -65,7 +67,8 @@ impl Collection {
             Layer::Areas => TileLayer::Areas,
             Layer::Buildings => TileLayer::Buildings,
             Layer::Households => TileLayer::Households,
-            Layer::Stations => TileLayer::Stations,
+            // Never asked: paths are not a collection (see `all`).
+            Layer::Stations | Layer::Paths => TileLayer::Stations,
         }
     }
 
@@ -75,6 +78,7 @@ impl Collection {
             Self::Layer(Layer::Buildings) => "Buildings (楼栋)",
             Self::Layer(Layer::Households) => "Households (户)",
             Self::Layer(Layer::Stations) => "Stations (站点)",
+            Self::Layer(Layer::Paths) => "Paths (道路)",
             Self::Areas(Level::County) => "Counties (区/县)",
             Self::Areas(Level::Township) => "Townships (乡/镇/街道)",
             Self::Areas(Level::Community) => "Villages and communities (村/社区)",
@@ -100,6 +104,7 @@ impl Collection {
                 "Stations of every kind (红色驿站, 综治中心, police rooms, …) with name, tier, phone, opening hours \
                  and services; Point"
             }
+            Self::Layer(Layer::Paths) => "Roads, streets and footpaths; LineString/MultiLineString",
             Self::Areas(_) => "The areas of one level, with the same properties as the areas collection",
         }
     }

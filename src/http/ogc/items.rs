@@ -148,6 +148,7 @@ fn find(index: &Index, collection: Collection, id: &str) -> Option<usize> {
         Layer::Buildings => index.buildings.find(&code),
         Layer::Households => index.households.find(&code),
         Layer::Stations => index.stations.find(&code),
+        Layer::Paths => index.paths.find(&code),
     }?;
     let in_level = collection.level().is_none_or(|level| index.areas.get(i).level == level);
     in_level.then_some(i as usize)
@@ -170,7 +171,7 @@ fn sight(grant: &Grant, layer: Layer, i: u32) -> Sight {
     match layer {
         Layer::Households => grant.household(i),
         Layer::Areas => grant.leaders(),
-        Layer::Buildings | Layer::Stations => Sight::Full,
+        Layer::Buildings | Layer::Stations | Layer::Paths => Sight::Full,
     }
 }
 

@@ -85,6 +85,7 @@ pub fn select(data: &Dataset, source: &TileSource, collection: Collection, bbox:
             Layer::Buildings => data.buildings[i].geometry.intersects(&rect),
             Layer::Households => Geometry::Point(data.households[i].location.to_point()).intersects(&rect),
             Layer::Stations => Geometry::Point(data.stations[i].location.to_point()).intersects(&rect),
+            Layer::Paths => data.paths[i].geometry.intersects(&rect),
         }
     };
     Matches::Some(candidates.into_iter().filter(|&i| meets(i)).collect())

@@ -1,0 +1,98 @@
+//! Coverage by walking distance: the same households and stations as a [`Report`], measured along
+//! the path network instead of in a straight line.
+//!
+//! Every station of the kind is snapped to the network and one Dijkstra from all of them at once
+//! goes out as far as the radius; a household is covered on foot when the walk from its door to the
+//! network, along it, and from the network to a station's door is at most the radius. The walk is
+//! never shorter than the straight line, so walking coverage never exceeds straight-line coverage.
+
+use std::collections::HashMap;
+
+use geo::Coord;
+
+use super::{CoverageError, Report};
+use crate::domain::LonLat;
+use crate::index::Index;
+use crate::network::{Network, Reach, Snap};
+
+/// How distances are measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Distance {
+    /// Geodesic metres in a straight line (the default).
+    #[default]
+    Straight,
+    /// Metres along the path network.
+    Walking,
+}
+
+impl Distance {
+    /// `straight` (or nothing) or `walking`.
+    pub fn parse(raw: Option<&str>) -> Result<Self, CoverageError> {
+        match raw.map(str::trim).filter(|s| !s.is_empty()) {
+            None | Some("straight") => Ok(Self::Straight),
+            Some("walking") => Ok(Self::Walking),
+            Some(other) => Err(CoverageError::Distance(crate::domain::clip(other))),
+        }
+    }
+}
+
+/// Walking figures beside a [`Report`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Walking {
+    /// For each household of the report, the walk to its nearest station of the kind, metres, when
+    /// at most the radius.
+    pub metres: Vec<Option<f64>>,
+    /// Households covered on foot, in all and for each row of [`Report::by_area`].
+    pub covered: usize,
+    pub by_area: Vec<usize>,
+}
+
+fn coord(p: LonLat) -> Coord<f64> {
+    Coord { x: p.lon(), y: p.lat() }
+}
+
+/// The network of the snapshot, or [`CoverageError::NoPaths`].
+pub fn network(index: &Index) -> Result<&Network, CoverageError> {
+    index.paths.network().ok_or(CoverageError::NoPaths)
+}
+
+/// Walking coverage of the households and stations of `report`.
+pub fn walk(index: &Index, report: &Report) -> Result<Walking, CoverageError> {
+    let net = network(index)?;
+    let q = &report.question;
+    let radius = q.radius.metres();
+    let sources: Vec<Snap> = index
+        .stations
+        .all()
+        .iter()
+        .filter(|s| s.kind == q.kind)
+        .filter_map(|s| net.snap(coord(s.location)))
+        .collect();
+    let reach = Reach::from_sources(net, &sources, radius);
+    let metres: Vec<Option<f64>> = report
+        .households
+        .iter()
+        .map(|&h| {
+            let snap = net.snap(coord(index.households.get(h).location))?;
+            reach.to(net, &snap)
+        })
+        .collect();
+    let row_of: HashMap<u32, usize> = report.by_area.iter().enumerate().map(|(r, (a, _))| (*a, r)).collect();
+    let mut by_area = vec![0; report.by_area.len()];
+    let mut covered = 0;
+    for (j, &h) in report.households.iter().enumerate() {
+        if metres[j].is_none() {
+            continue;
+        }
+        covered += 1;
+        let row = index.households.chain(h).get(q.level).and_then(|a| row_of.get(&a));
+        if let Some(&r) = row {
+            by_area[r] += 1;
+        }
+    }
+    Ok(Walking {
+        metres,
+        covered,
+        by_area,
+    })
+}

@@ -1,0 +1,230 @@
+//! Dijkstra over the network: from one point to the nearest of many, and from many to everywhere
+//! within a bound.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+
+use super::graph::{Network, ground_m};
+use super::snap::Snap;
+
+/// A heap entry, smallest distance first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Visit {
+    metres: f64,
+    node: u32,
+}
+
+impl Eq for Visit {}
+
+impl Ord for Visit {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.metres.total_cmp(&self.metres).then(other.node.cmp(&self.node))
+    }
+}
+
+impl PartialOrd for Visit {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The two ways from a snapped point onto the graph: `(node, metres)` to each end of its edge,
+/// the walk from the door included.
+fn ends(net: &Network, s: &Snap) -> [(u32, f64); 2] {
+    let e = net.edge(s.edge);
+    [(e.a, s.access_m + s.from_a_m), (e.b, s.access_m + s.to_b_m)]
+}
+
+/// Walking metres between two points on the same edge without leaving it.
+fn along(s: &Snap, t: &Snap) -> Option<f64> {
+    (s.edge == t.edge).then(|| s.access_m + ground_m(s.at, t.at) + t.access_m)
+}
+
+/// Shortest walks from a set of sources (stations) to every node within `bound_m` metres.
+pub struct Reach {
+    metres: HashMap<u32, f64>,
+    sources: HashMap<u32, Vec<Snap>>,
+    bound_m: f64,
+}
+
+impl Reach {
+    /// Multi-source Dijkstra from every snapped source, going no farther than `bound_m` metres.
+    pub fn from_sources(net: &Network, sources: &[Snap], bound_m: f64) -> Self {
+        let mut metres: HashMap<u32, f64> = HashMap::new();
+        let mut heap = BinaryHeap::new();
+        let mut by_edge: HashMap<u32, Vec<Snap>> = HashMap::new();
+        for s in sources {
+            by_edge.entry(s.edge).or_default().push(*s);
+            for (node, m) in ends(net, s) {
+                if m <= bound_m && metres.get(&node).is_none_or(|&old| m < old) {
+                    metres.insert(node, m);
+                    heap.push(Visit { metres: m, node });
+                }
+            }
+        }
+        while let Some(Visit { metres: m, node }) = heap.pop() {
+            if metres.get(&node).is_some_and(|&best| m > best) {
+                continue;
+            }
+            for &(next, edge) in net.neighbours(node) {
+                let to = m + net.edge(edge).length_m;
+                if to <= bound_m && metres.get(&next).is_none_or(|&old| to < old) {
+                    metres.insert(next, to);
+                    heap.push(Visit { metres: to, node: next });
+                }
+            }
+        }
+        Self {
+            metres,
+            sources: by_edge,
+            bound_m,
+        }
+    }
+
+    /// Walking metres from the nearest source to the snapped point `t`, if within the bound.
+    pub fn to(&self, net: &Network, t: &Snap) -> Option<f64> {
+        let via_nodes = ends(net, t)
+            .into_iter()
+            .filter_map(|(node, m)| self.metres.get(&node).map(|d| d + m));
+        let same_edge = self
+            .sources
+            .get(&t.edge)
+            .into_iter()
+            .flatten()
+            .filter_map(|s| along(s, t));
+        via_nodes
+            .chain(same_edge)
+            .min_by(f64::total_cmp)
+            .filter(|&m| m <= self.bound_m)
+    }
+}
+
+/// The `k` targets nearest to `from` by walking, within `bound_m` metres, as `(target index,
+/// metres)` ascending. Targets the network does not connect to `from` are left out.
+pub fn nearest_targets(net: &Network, from: &Snap, targets: &[Snap], k: usize, bound_m: f64) -> Vec<(usize, f64)> {
+    // Where each target can be reached from: the ends of its edge.
+    let mut at_node: HashMap<u32, Vec<(usize, f64)>> = HashMap::new();
+    let mut best: HashMap<usize, f64> = HashMap::new();
+    for (i, t) in targets.iter().enumerate() {
+        for (node, m) in ends(net, t) {
+            at_node.entry(node).or_default().push((i, m));
+        }
+        if let Some(m) = along(from, t) {
+            best.insert(i, m);
+        }
+    }
+    let kth = |best: &HashMap<usize, f64>| {
+        if best.len() < k {
+            return f64::INFINITY;
+        }
+        let mut v: Vec<f64> = best.values().copied().collect();
+        v.sort_by(f64::total_cmp);
+        v[k - 1]
+    };
+    let mut metres: HashMap<u32, f64> = HashMap::new();
+    let mut heap = BinaryHeap::new();
+    for (node, m) in ends(net, from) {
+        if metres.get(&node).is_none_or(|&old| m < old) {
+            metres.insert(node, m);
+            heap.push(Visit { metres: m, node });
+        }
+    }
+    let mut cutoff = kth(&best);
+    while let Some(Visit { metres: m, node }) = heap.pop() {
+        // Every target still to be found is at least `m` away.
+        if m > bound_m || m >= cutoff {
+            break;
+        }
+        if metres.get(&node).is_some_and(|&d| m > d) {
+            continue;
+        }
+        if let Some(found) = at_node.get(&node) {
+            for &(i, extra) in found {
+                let total = m + extra;
+                if best.get(&i).is_none_or(|&old| total < old) {
+                    best.insert(i, total);
+                }
+            }
+            cutoff = kth(&best);
+        }
+        for &(next, edge) in net.neighbours(node) {
+            let to = m + net.edge(edge).length_m;
+            if metres.get(&next).is_none_or(|&old| to < old) {
+                metres.insert(next, to);
+                heap.push(Visit { metres: to, node: next });
+            }
+        }
+    }
+    let mut out: Vec<(usize, f64)> = best.into_iter().filter(|&(_, m)| m <= bound_m).collect();
+    out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    out.truncate(k);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+    use geo::{Coord, LineString, wkt};
+
+    fn c(x: f64, y: f64) -> Coord<f64> {
+        Coord { x, y }
+    }
+
+    /// A U-shaped lane: west leg up 112°E from 32.000 to 32.001°N, a top along 32.001°N to
+    /// 112.001°E, and an east leg back down to 32.000°N. Meridian legs are 0.001° of latitude at
+    /// 32°N, 110.885 m each; the top is 0.001° of longitude along 32.001°N, 94.490 m (the prime
+    /// vertical radius N = 6,384,138 m times cos 32.001° = 5,414,044 m per radian).
+    fn u_lane() -> Network {
+        let u: LineString<f64> = wkt!(LINESTRING(112.0 32.0,112.0 32.001,112.001 32.001,112.001 32.0));
+        Network::build([&u])
+    }
+
+    #[test]
+    fn the_walk_goes_round_while_the_crow_flies_across() {
+        let net = u_lane();
+        // Two doors at the feet of the U, on the legs' bottom ends: 94.49 m apart as the crow flies
+        // (along 32°N), but the walk goes up, across and down: 110.885 + 94.490 + 110.885 = 316.26 m.
+        let station = net.snap(c(112.0, 32.0)).unwrap();
+        let home = net.snap(c(112.001, 32.0)).unwrap();
+        let reach = Reach::from_sources(&net, &[station], 1_000.0);
+        assert_relative_eq!(reach.to(&net, &home).unwrap(), 316.26, epsilon = 0.05);
+        let found = nearest_targets(&net, &home, &[station], 5, 1_000.0);
+        assert_eq!(found.len(), 1);
+        assert_relative_eq!(found[0].1, 316.26, epsilon = 0.05);
+        // Bounded below that, nobody is reached.
+        assert!(Reach::from_sources(&net, &[station], 300.0).to(&net, &home).is_none());
+        assert!(nearest_targets(&net, &home, &[station], 5, 300.0).is_empty());
+    }
+
+    #[test]
+    fn doors_off_the_lane_walk_to_it_first() {
+        let net = u_lane();
+        // A station 0.0001° west of the west leg at 32.0005°N (9.449 m off the lane, joining it
+        // halfway up: 55.44 m from either end) and a home on the same leg at 32.0002°N, on the
+        // lane: they share an edge, so the walk stays on it: 9.449 + 0.0003° of meridian (33.27 m).
+        let station = net.snap(c(111.9999, 32.0005)).unwrap();
+        let home = net.snap(c(112.0, 32.0002)).unwrap();
+        assert_relative_eq!(station.access_m, 9.449, epsilon = 0.01);
+        let reach = Reach::from_sources(&net, &[station], 1_000.0);
+        assert_relative_eq!(reach.to(&net, &home).unwrap(), 42.71, epsilon = 0.02);
+        // The home on the far leg at 32.0005°N: 9.449 + 55.44 up + 94.49 across + 55.44 down.
+        let far = net.snap(c(112.001, 32.0005)).unwrap();
+        assert_relative_eq!(reach.to(&net, &far).unwrap(), 214.82, epsilon = 0.05);
+    }
+
+    #[test]
+    fn nearest_targets_are_ranked_by_walk_not_by_crow() {
+        let net = u_lane();
+        let home = net.snap(c(112.001, 32.0)).unwrap();
+        // Target 0 is across the U's mouth (94 m by air, 316 m on foot); target 1 is up the home's
+        // own leg at 32.0008°N (88.7 m by air and on foot).
+        let across = net.snap(c(112.0, 32.0)).unwrap();
+        let up = net.snap(c(112.001, 32.0008)).unwrap();
+        let found = nearest_targets(&net, &home, &[across, up], 2, 10_000.0);
+        assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), [1, 0]);
+        assert_relative_eq!(found[0].1, 88.71, epsilon = 0.02);
+        // k = 1 stops at the first.
+        assert_eq!(nearest_targets(&net, &home, &[across, up], 1, 10_000.0).len(), 1);
+    }
+}
