@@ -81,6 +81,10 @@ struct Cached {
 /// Open sessions of one server.
 pub struct Sessions {
     cache: RwLock<HashMap<TokenHash, Cached>>,
+    /// One store lookup at a time per token: the first burst of requests carrying a new token (a
+    /// client opening hundreds of connections at once) waits for one lookup instead of queueing
+    /// hundreds for the store's few connections, where some would time out as 503s.
+    lookups: std::sync::Mutex<HashMap<TokenHash, Arc<tokio::sync::Mutex<()>>>>,
     lifetime: chrono::Duration,
     recheck: Duration,
 }
@@ -93,6 +97,7 @@ impl Sessions {
     pub fn new(lifetime: Duration, recheck: Duration) -> Self {
         Self {
             cache: RwLock::new(HashMap::new()),
+            lookups: std::sync::Mutex::new(HashMap::new()),
             lifetime: chrono::Duration::from_std(lifetime).unwrap_or(chrono::Duration::hours(12)),
             recheck,
         }
@@ -153,14 +158,17 @@ impl Sessions {
         self.caller_of(store, hash).await.map(|caller| (caller, hash))
     }
 
+    /// The cached session of `hash`: its caller, expiry and how long ago the store confirmed it.
+    fn cached(&self, hash: &TokenHash) -> Option<(Arc<Caller>, DateTime<Utc>, Duration)> {
+        let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+        cache
+            .get(hash)
+            .map(|c| (c.caller.clone(), c.expires_at, c.checked.elapsed()))
+    }
+
     async fn caller_of(&self, store: &dyn Store, hash: TokenHash) -> Result<Arc<Caller>, AccessError> {
         let now = Utc::now();
-        let cached = {
-            let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
-            cache
-                .get(&hash)
-                .map(|c| (c.caller.clone(), c.expires_at, c.checked.elapsed()))
-        };
+        let mut cached = self.cached(&hash);
         if let Some((caller, expires_at, age)) = &cached {
             if *expires_at <= now {
                 self.forget(&hash);
@@ -170,6 +178,47 @@ impl Sessions {
                 return Ok(caller.clone());
             }
         }
+        let gate = self
+            .lookups
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(hash)
+            .or_default()
+            .clone();
+        let turn = match (&cached, gate.try_lock()) {
+            (_, Ok(turn)) => Some(turn),
+            // Another request is rechecking this session: serve it as confirmed so far.
+            (Some((caller, _, _)), Err(_)) => return Ok(caller.clone()),
+            // Another request is looking this token up: wait for it and read what it found. If it
+            // found nothing (an unknown token, a store away), ask again — all at once, as before,
+            // rather than one after another behind a store that does not answer.
+            (None, Err(_)) => {
+                drop(gate.lock().await);
+                cached = self.cached(&hash);
+                if let Some((caller, expires_at, age)) = &cached
+                    && *expires_at > now
+                    && *age < self.recheck
+                {
+                    return Ok(caller.clone());
+                }
+                None
+            }
+        };
+        let answer = self.look_up(store, hash, cached, now).await;
+        if turn.is_some() {
+            self.lookups.lock().unwrap_or_else(|e| e.into_inner()).remove(&hash);
+        }
+        answer
+    }
+
+    /// Asks the store about `hash` and caches what it says.
+    async fn look_up(
+        &self,
+        store: &dyn Store,
+        hash: TokenHash,
+        cached: Option<(Arc<Caller>, DateTime<Utc>, Duration)>,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<Caller>, AccessError> {
         let lookup = store.token(&hash);
         let found = match &cached {
             // A session the store confirmed lately is not held up by a store that does not answer
