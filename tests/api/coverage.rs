@@ -18,6 +18,7 @@
 
 mod postgis;
 mod suggestions;
+mod tiles;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
