@@ -258,7 +258,7 @@ async fn bad_coverage_tile_addresses_are_refused() {
             assert_eq!(got, status, "{b}: {uri}: {body}");
             error_of(&body);
         }
-        let (status, _) = app
+        let (status, _, _) = app
             .anonymous(
                 Request::get("/tiles/coverage/red_station/100/16/1/1.mvt")
                     .body(Body::empty())
