@@ -95,7 +95,7 @@ class CoverageView {
     this.chosen = s.rank;
     const covers = within([s.lon, s.lat], this.radius, this.uncovered ?? []);
     highlight(theMap(), this.sites.map((x) => [x.lon, x.lat]),
-      covers.map((f) => f.geometry.coordinates as [number, number]));
+      covers.map((f) => f.geometry.coordinates as [number, number]), [s.lon, s.lat], this.radius);
     theMap().flyTo({ center: [s.lon, s.lat], zoom: Math.max(theMap().getZoom(), 16) });
     $('coverage-covers').textContent = `${t('c_covers')}: ${covers.length}`;
     $('coverage-covers').dataset.count = String(covers.length);

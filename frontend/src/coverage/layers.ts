@@ -7,7 +7,7 @@ const here = new URL('.', document.baseURI).href;
 const SOURCE = 'coverage';
 const HIGHLIGHT = 'coverage-highlight';
 export const IDS = ['coverage-areas', 'coverage-reach-fill', 'coverage-reach-line', 'coverage-households',
-  'coverage-highlight', 'coverage-sites'];
+  'coverage-site-reach', 'coverage-highlight', 'coverage-sites'];
 /** Colours of households: covered, left out. */
 export const COVERED = '#00c853';
 export const UNCOVERED = '#d50000';
@@ -44,18 +44,37 @@ export function showLayers(map: maplibregl.Map, kind: string, radius: number) {
       // No outline: in a block of flats the dots overlap, and outlines would hide their colour.
       'circle-radius': ['interpolate', ['linear'], ['zoom'], 14, 3, 17, 7],
     } });
+  map.addLayer({ id: 'coverage-site-reach', type: 'line', source: HIGHLIGHT, filter: ['==', ['get', 'what'], 'reach'],
+    paint: { 'line-color': '#ff6f00', 'line-width': 2.5, 'line-dasharray': [2, 1] } });
   map.addLayer({ id: 'coverage-highlight', type: 'circle', source: HIGHLIGHT, filter: ['==', ['get', 'what'], 'household'],
     paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#ffea00', 'circle-stroke-width': 3 } });
   map.addLayer({ id: 'coverage-sites', type: 'circle', source: HIGHLIGHT, filter: ['==', ['get', 'what'], 'site'],
     paint: { 'circle-radius': 8, 'circle-color': '#ff6f00', 'circle-stroke-color': '#000', 'circle-stroke-width': 2 } });
 }
 
-/** Marks the suggested `sites` and highlights `households` (positions) on the map. */
-export function highlight(map: maplibregl.Map, sites: [number, number][], households: [number, number][]) {
+/** A circle of `radius` metres around `at` (WGS 84), on the ellipsoid's local tangent plane. */
+function circle(at: [number, number], radius: number): [number, number][] {
+  const A = 6378137, E2 = 0.00669437999014;
+  const phi = at[1] * Math.PI / 180;
+  const w = 1 - E2 * Math.sin(phi) ** 2;
+  const east = (A / Math.sqrt(w)) * Math.cos(phi) * Math.PI / 180; // metres per degree of longitude
+  const north = ((A * (1 - E2)) / w ** 1.5) * Math.PI / 180; // metres per degree of latitude
+  return Array.from({ length: 65 }, (_, k) => {
+    const a = (k / 64) * 2 * Math.PI;
+    return [at[0] + (radius * Math.sin(a)) / east, at[1] + (radius * Math.cos(a)) / north];
+  });
+}
+
+/** Marks the suggested `sites` and highlights `households` (positions) on the map, with the reach
+ * (`radius` metres) of the site `chosen`. */
+export function highlight(map: maplibregl.Map, sites: [number, number][], households: [number, number][],
+  chosen?: [number, number], radius = 0) {
   const src = map.getSource(HIGHLIGHT) as maplibregl.GeoJSONSource | undefined;
   const point = (what: string) => (at: [number, number]): GeoJSON.Feature => ({
     type: 'Feature', properties: { what }, geometry: { type: 'Point', coordinates: at } });
   document.body.dataset.coverageHighlighted = String(households.length);
   src?.setData({ type: 'FeatureCollection',
-    features: [...households.map(point('household')), ...sites.map(point('site'))] });
+    features: [...households.map(point('household')), ...sites.map(point('site')),
+      ...(chosen ? [{ type: 'Feature' as const, properties: { what: 'reach' },
+        geometry: { type: 'LineString' as const, coordinates: circle(chosen, radius) } }] : [])] });
 }
