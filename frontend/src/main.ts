@@ -9,6 +9,7 @@ import { $, showError } from './dom';
 import { setUpHouseholds } from './households';
 import { onLangChange, t, toggleLang, zh } from './i18n';
 import { renderLayers, startMap, withoutHouseholds } from './map';
+import { setUpCoverage } from './coverage';
 import { setUpPlanner } from './planner';
 
 function renderStatic() {
@@ -40,6 +41,7 @@ function enter(me: Me) {
   renderLayers();
   renderKinds();
   renderWho();
+  setUpCoverage(me);
   setUpPlanner(me);
   document.body.dataset.role = me.role;
   void startMap(me).catch(showError);

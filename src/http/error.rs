@@ -227,6 +227,7 @@ impl From<TileError> for ApiError {
             TileError::Zoom { .. } | TileError::OutOfRange { .. } | TileError::NotANumber { .. } => {
                 Self::bad("invalid_tile", e.to_string())
             }
+            TileError::Radius(_) => Self::bad("invalid_parameter", e.to_string()),
             TileError::UnknownLayer(_) | TileError::NotMvt(_) => Self::NotFound(e.to_string()),
             TileError::Encode { .. } | TileError::Prepare(_) | TileError::Cut(_) => Self::Internal(e.to_string()),
         }

@@ -50,6 +50,7 @@ use utoipa::{Modify, OpenApi};
         super::health::healthz,
         super::health::readyz,
         super::tiles::tile,
+        super::tiles::coverage_tile,
         super::tiles::tilejson,
         super::tiles::style,
         super::glyphs::glyphs,

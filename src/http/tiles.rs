@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/{file}", get(tilejson))
         .route("/{layer}/{z}/{x}/{file}", get(tile))
+        .route("/coverage/{kind}/{radius_m}/{z}/{x}/{file}", get(coverage_tile))
         .fallback(|OriginalUri(uri): OriginalUri| async move {
             ApiError::NotFound(format!(
                 "no tile resource at {}: tiles are /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt, TileJSON /tiles/{{layer}}.json",
@@ -115,6 +116,76 @@ pub async fn tile(
     Ok(private(
         with_validators(([(CONTENT_TYPE, MVT)], bytes).into_response(), &tag),
         households,
+    ))
+}
+
+/// One coverage tile: reach circles of the stations of `kind` at `radius_m`, areas with their
+/// covered share, households covered or not (see [`crate::tiles::coverage`]).
+#[utoipa::path(get, path = "/tiles/coverage/{kind}/{radius_m}/{z}/{x}/{y}.mvt", tag = "maps",
+    params(
+        ("kind" = String, Path, description = "station kind, e.g. red_station"),
+        ("radius_m" = u32, Path, description = "a station's reach, whole metres, 1 to 5000"),
+        ("z" = u8, Path, description = "zoom, 0 to 22"),
+        ("x" = u32, Path, description = "column, 0 to 2^z - 1, west to east"),
+        ("y" = u32, Path, description = "row, 0 to 2^z - 1, north to south"),
+        ("If-None-Match" = Option<String>, Header, description = "an ETag from an earlier answer"),
+    ),
+    responses(
+        (status = 200, description = "a Mapbox Vector Tile with layers coverage_areas (share per area), \
+            coverage_reach (geodesic circles) and coverage_households (covered true/false; none for viewers)",
+            content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
+        (status = 304, description = "unchanged since the ETag given"),
+        (status = 400, description = "bad kind, radius, z, x or y"),
+    ))]
+pub async fn coverage_tile(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((kind, radius, z, x, file)): Path<(String, String, String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let index = state.index();
+    let kind = crate::coverage::station_kind(&index, &kind)?;
+    let radius_m = tiles::coverage::parse_radius(&radius)?;
+    let y = file
+        .strip_suffix(".mvt")
+        .ok_or_else(|| TileError::NotMvt(clip(&file)))?;
+    let coord = TileCoord::parse(&z, &x, y)?;
+    let grant = auth.caller.grant(&index);
+    // The URL names kind and radius; the view key tells callers who see households differently apart.
+    let tag = etag_for(index.generation(), &grant.view_key());
+    if fresh(&headers, &tag) {
+        return Ok(private(not_modified(&tag), true));
+    }
+    let source = state.tiles().source(&index).await?;
+    let coverage = state.tiles().coverage(&index, &kind, radius_m).await?;
+    let caller = auth.caller.clone();
+    let (bytes, shown) = state
+        .tiles()
+        .cut(move || {
+            let grant = caller.grant(&index);
+            let counts = grant.sees_household_counts();
+            let sight = |i: u32| grant.household(i);
+            coverage
+                .render(&index, &source, coord, &sight, counts)
+                .map(|(b, shown)| {
+                    let codes: Vec<String> = shown
+                        .iter()
+                        .map(|&i| index.households.get(i).code.to_string())
+                        .collect();
+                    (b, codes)
+                })
+        })
+        .await??;
+    if !shown.is_empty() {
+        state.audit(
+            auth.entry(Action::ReadHouseholds, "households")
+                .codes(&shown)
+                .detail(format!("coverage tile {coord}")),
+        )?;
+    }
+    Ok(private(
+        with_validators(([(CONTENT_TYPE, MVT)], bytes).into_response(), &tag),
+        true,
     ))
 }
 

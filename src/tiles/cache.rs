@@ -8,8 +8,13 @@ use tokio::runtime::{Handle, RuntimeFlavor};
 use tokio::sync::Mutex;
 
 use super::TileError;
+use super::coverage::CoverageTiles;
 use super::source::TileSource;
+use crate::domain::StationKind;
 use crate::index::Index;
+
+/// Coverage (kind, radius) pairs kept per snapshot: the web app's radii for a few kinds.
+const COVERAGE_KEPT: usize = 16;
 
 /// Holds the [`TileSource`] of the newest snapshot seen. Reading it takes no lock, so tile requests
 /// never queue behind one another; requests that arrive together while a new one is being built
@@ -20,6 +25,8 @@ pub struct TileCache {
     building: Mutex<()>,
     /// Tiles being cut right now.
     cutting: AtomicUsize,
+    /// Coverage of the (kind, radius) pairs asked for lately, newest last, of the newest snapshot.
+    coverage: Mutex<Vec<Arc<CoverageTiles>>>,
 }
 
 impl TileCache {
@@ -68,6 +75,34 @@ impl TileCache {
                 .await
                 .map_err(|e| TileError::Cut(e.to_string()))
         }
+    }
+
+    /// Coverage of `kind` at `radius_m` over `index`, computed (off the async runtime) the first
+    /// time a snapshot is asked for it, then kept until the data changes.
+    pub async fn coverage(
+        &self,
+        index: &Arc<Index>,
+        kind: &StationKind,
+        radius_m: u32,
+    ) -> Result<Arc<CoverageTiles>, TileError> {
+        let generation = index.generation();
+        let mut kept = self.coverage.lock().await;
+        if let Some(c) = kept.iter().find(|c| c.is_for(generation, kind, radius_m)) {
+            return Ok(c.clone());
+        }
+        let (for_build, kind) = (index.clone(), kind.clone());
+        let built = tokio::task::spawn_blocking(move || CoverageTiles::build(&for_build, kind, radius_m))
+            .await
+            .map(Arc::new)
+            .map_err(|e| TileError::Prepare(e.to_string()))?;
+        kept.retain(|c| c.generation() >= generation);
+        if kept.iter().all(|c| c.generation() == generation) {
+            if kept.len() >= COVERAGE_KEPT {
+                kept.remove(0);
+            }
+            kept.push(built.clone());
+        }
+        Ok(built)
     }
 
     fn matching(&self, index: &Index) -> Option<Arc<TileSource>> {

@@ -47,20 +47,7 @@ pub fn render(
                 for level in Level::ALL.into_iter().filter(|l| level_minzoom(*l) <= tile.z()) {
                     for i in source.areas_in(level, search) {
                         let attributes = area_attributes(index.areas.get(i));
-                        let parts = &source.area_parts[i as usize];
-                        let shape = if parts.iter().any(|p| p.edges_meet(search)) {
-                            polygons(parts, tile, &mut scratch)
-                        } else {
-                            // No edge of the area near the tile: the tile is wholly inside it or
-                            // wholly outside, which one point tells (typical of counties and
-                            // townships at street zooms, whose outlines have thousands of vertices).
-                            let (lon, lat) = to_lonlat(search.center());
-                            index
-                                .areas
-                                .contains(i, lon, lat)
-                                .then(|| Shape::Polygons(vec![vec![buffered_square()]]))
-                        };
-                        if let Some(shape) = shape {
+                        if let Some(shape) = area_shape(index, source, i, tile, &mut scratch) {
                             out.add(shape, &attributes).map_err(&fail)?;
                         }
                         if let Some(at) = source.area_labels[i as usize].filter(|c| owns(*c)) {
@@ -99,21 +86,45 @@ pub fn render(
     Ok(tile_bytes([out, labels]))
 }
 
-fn point(world: Coord<f64>, tile: TileCoord) -> Shape {
+/// Area `i` (an index into the snapshot's areas) as it shows in `tile`, if it does.
+pub(super) fn area_shape(
+    index: &Index,
+    source: &TileSource,
+    i: u32,
+    tile: TileCoord,
+    scratch: &mut Scratch,
+) -> Option<Shape> {
+    let search = tile.world_bounds(BUFFER);
+    let parts = &source.area_parts[i as usize];
+    if parts.iter().any(|p| p.edges_meet(search)) {
+        polygons(parts, tile, scratch)
+    } else {
+        // No edge of the area near the tile: the tile is wholly inside it or wholly outside,
+        // which one point tells (typical of counties and townships at street zooms, whose
+        // outlines have thousands of vertices).
+        let (lon, lat) = to_lonlat(search.center());
+        index
+            .areas
+            .contains(i, lon, lat)
+            .then(|| Shape::Polygons(vec![vec![buffered_square()]]))
+    }
+}
+
+pub(super) fn point(world: Coord<f64>, tile: TileCoord) -> Shape {
     let c = tile.to_tile(world);
     Shape::Point([c.x.round() as i32, c.y.round() as i32])
 }
 
 /// Buffers one tile's rings pass through, reused from ring to ring.
 #[derive(Default)]
-struct Scratch {
+pub(super) struct Scratch {
     ring: Vec<Coord<f64>>,
     spare: Vec<Coord<f64>>,
 }
 
 /// The parts of a polygon feature that show in `tile`, clipped to the tile plus its buffer and
 /// simplified; `None` when nothing with area is left.
-fn polygons(parts: &[Part], tile: TileCoord, scratch: &mut Scratch) -> Option<Shape> {
+pub(super) fn polygons(parts: &[Part], tile: TileCoord, scratch: &mut Scratch) -> Option<Shape> {
     let search = tile.world_bounds(BUFFER);
     let clip_box = clip_box();
     let mut out = Vec::new();

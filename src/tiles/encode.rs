@@ -31,6 +31,14 @@ pub enum Value<'a> {
     Str(&'a str),
     Int(i64),
     Bool(bool),
+    /// A double, kept as its bits so values can be compared and hashed (see [`Value::double`]).
+    Double(u64),
+}
+
+impl Value<'_> {
+    pub fn double(v: f64) -> Self {
+        Self::Double(v.to_bits())
+    }
 }
 
 impl From<Value<'_>> for tile::Value {
@@ -40,6 +48,7 @@ impl From<Value<'_>> for tile::Value {
             Value::Str(s) => out.string_value = Some(s.to_owned()),
             Value::Int(i) => out.sint_value = Some(i),
             Value::Bool(b) => out.bool_value = Some(b),
+            Value::Double(bits) => out.double_value = Some(f64::from_bits(bits)),
         }
         out
     }

@@ -19,6 +19,8 @@ pub enum TileError {
     UnknownLayer(String),
     #[error("tiles are addressed as /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt; {0:?} does not end in .mvt")]
     NotMvt(String),
+    #[error("coverage tiles are cut for a radius of 1 to 5000 whole metres, got {0:?}")]
+    Radius(String),
     #[error("encoding tile {tile} of layer {layer}: {cause}")]
     Encode {
         layer: &'static str,

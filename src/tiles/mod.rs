@@ -12,6 +12,7 @@
 mod cache;
 mod clip;
 mod coord;
+pub mod coverage;
 mod cut;
 mod encode;
 mod error;
@@ -23,6 +24,7 @@ mod tilejson;
 
 pub use cache::TileCache;
 pub use coord::{BUFFER, EXTENT, MAX_ZOOM, TileCoord, to_world};
+pub use coverage::CoverageTiles;
 pub use cut::render;
 pub use error::TileError;
 pub use layers::{ALL_HOUSEHOLDS_FROM, AREA_LABELS, TileLayer, level_minzoom};

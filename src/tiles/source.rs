@@ -32,7 +32,7 @@ pub struct Part {
 const CHUNK: usize = 32;
 
 impl Part {
-    fn new(rings: Vec<Vec<Coord<f64>>>) -> Option<Self> {
+    pub(super) fn new(rings: Vec<Vec<Coord<f64>>>) -> Option<Self> {
         let bbox = geo::LineString::from(rings.first()?.clone()).bounding_rect()?;
         let mut chunks = Vec::new();
         for (k, ring) in rings.iter().enumerate() {
@@ -253,6 +253,11 @@ impl TileSource {
             &self.center_households
         };
         points_in(tree, bounds)
+    }
+
+    /// Every household inside `bounds`, whatever the zoom.
+    pub fn all_households_in(&self, bounds: Rect<f64>) -> Vec<(u32, Coord<f64>)> {
+        points_in(&self.households, bounds)
     }
 
     pub fn stations_in(&self, bounds: Rect<f64>) -> Vec<(u32, Coord<f64>)> {

@@ -19,6 +19,7 @@
 mod map;
 mod postgis;
 mod suggestions;
+mod tiles;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

@@ -14,6 +14,7 @@ import { HistoryPanel } from './history';
 import { addLayers, CHILDREN_FILL, removeLayers, showReport } from './layers';
 import { MergeMode } from './merge';
 import { Toolbar, type AfterChange, type PlannerContext, type PlannerMode } from './modes';
+import { addTab } from '../tabs';
 import { renderChildren, renderPath, renderProblems } from './report';
 import { SplitMode } from './split';
 import { t } from './text';
@@ -225,24 +226,9 @@ class Planner {
 
 /** Offers the planner view to accounts that may redraw areas; nobody else sees it. */
 export function setUpPlanner(me: Me) {
-  const tabs = $('tabs');
-  tabs.hidden = !mayPlan(me);
   if (!mayPlan(me)) return;
   const planner = new Planner(me);
-  const view = (name: 'map' | 'planner') => {
-    const planning = name === 'planner';
-    if (planning === (document.body.dataset.view === 'planner')) return;
-    $('map-view').hidden = planning;
-    $('planner').hidden = !planning;
-    $('tab-map').classList.toggle('active', !planning);
-    $('tab-planner').classList.toggle('active', planning);
-    document.body.dataset.view = name;
-    if (planning) void planner.show();
-    else planner.hide();
-  };
-  document.body.dataset.view = 'map';
-  $('tab-map').addEventListener('click', () => view('map'));
-  $('tab-planner').addEventListener('click', () => view('planner'));
+  addTab('planner', { show: () => void planner.show(), hide: () => planner.hide() });
   $('planner-pick').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const code = ($('planner-code') as HTMLInputElement).value.trim();

@@ -1,0 +1,30 @@
+// The coverage view's texts.
+import { addTexts } from '../i18n';
+
+addTexts({
+  coverageTab: ['覆盖', 'Coverage'],
+  c_title: ['站点覆盖分析', 'Station coverage'],
+  c_kind: ['站点类型', 'Station kind'],
+  c_radius: ['服务半径', 'Reach'],
+  c_walk: ['15分钟步行', '15-minute walk'],
+  c_walkNote: ['步行距离尚未提供（需要路网）', 'Walking distance is not available yet (needs a path network)'],
+  c_show: ['分析', 'Analyse'],
+  c_area: ['区域', 'Area'],
+  c_households: ['户数', 'Households'],
+  c_covered: ['已覆盖', 'Covered'],
+  c_share: ['覆盖率', 'Share'],
+  c_total: ['合计', 'Total'],
+  c_stations: ['站点', 'Stations'],
+  c_suggest: ['建议新站点', 'Suggest new sites'],
+  c_k: ['数量', 'How many'],
+  c_gain: ['新增覆盖户', 'newly covered'],
+  c_after: ['累计覆盖率', 'share after'],
+  c_csv: ['下载未覆盖住户 CSV', 'Download uncovered households (CSV)'],
+  c_png: ['下载覆盖图 PNG', 'Download coverage map (PNG)'],
+  c_pngLater: ['覆盖图 PNG：服务器尚未提供', 'Coverage map PNG: not offered by the server yet'],
+  c_covers: ['该站点将覆盖的住户', 'Households this site would cover'],
+  c_legendCovered: ['已覆盖住户', 'covered household'],
+  c_legendUncovered: ['未覆盖住户', 'household left out'],
+  c_legendReach: ['服务范围', 'station reach'],
+  c_noHouseholds: ['访客不显示住户及户数', 'Viewers are shown no households or household counts'],
+});

@@ -1,0 +1,252 @@
+//! Coverage tiles: for one station kind and one radius, three layers in one tile —
+//!
+//! | layer | what | from zoom |
+//! |---|---|---|
+//! | `coverage_reach` | each station's reach: a geodesic circle of the radius around it, as a polygon | 10 |
+//! | `coverage_areas` | areas with their households, covered households and covered `share` (a choropleth) | 0 |
+//! | `coverage_households` | every household with `covered` true or false | 14 |
+//!
+//! The reach circles are polygons of [`CIRCLE_VERTICES`] points each at the radius on the WGS 84
+//! ellipsoid (Karney's direct geodesic), projected like every other shape: they are the true ground
+//! radius at every zoom and latitude, which a `circle-radius` in pixels cannot be. The choropleth
+//! shows townships below zoom 10, communities at 10 and 11 and grids from 12 ([`choropleth_level`]);
+//! its figures are those of `/api/v1/coverage` (the same nearest search, the share rounded the same).
+//!
+//! What a (kind, radius) needs — every household's flag, tallies per area, the circles — is
+//! computed once per index snapshot ([`CoverageTiles::build`]) and kept by [`super::TileCache`].
+
+use geo::{Coord, Destination, Geodesic, Point};
+
+use super::TileError;
+use super::coord::{BUFFER, TileCoord, to_world};
+use super::cut::{Scratch, area_shape, point, polygons};
+use super::encode::{LayerBuilder, Value, tile_bytes};
+use super::source::{Part, TileSource};
+use crate::access::Sight;
+use crate::coverage::json::share;
+use crate::coverage::nearest::nearest_stations;
+use crate::domain::{Level, StationKind};
+use crate::features::household_facts;
+use crate::index::Index;
+
+pub const REACH: &str = "coverage_reach";
+pub const AREAS: &str = "coverage_areas";
+pub const HOUSEHOLDS: &str = "coverage_households";
+
+/// Vertices of a reach circle: at 5 km, the chord's gap to the arc is under 5 m.
+pub const CIRCLE_VERTICES: usize = 128;
+/// The radii coverage tiles are cut for, whole metres.
+pub const MIN_RADIUS_M: u32 = 1;
+pub const MAX_RADIUS_M: u32 = 5_000;
+/// Zooms from which circles and households are in coverage tiles.
+pub const REACH_FROM: u8 = 10;
+pub const HOUSEHOLDS_FROM: u8 = 14;
+
+/// A radius of a coverage tile, whole metres from [`MIN_RADIUS_M`] to [`MAX_RADIUS_M`].
+pub fn parse_radius(raw: &str) -> Result<u32, TileError> {
+    raw.parse::<u32>()
+        .ok()
+        .filter(|r| (MIN_RADIUS_M..=MAX_RADIUS_M).contains(r))
+        .ok_or_else(|| TileError::Radius(raw.chars().take(40).collect()))
+}
+
+/// The level of the areas the choropleth shows at zoom `z`.
+pub fn choropleth_level(z: u8) -> Level {
+    match z {
+        0..=9 => Level::Township,
+        10..=11 => Level::Community,
+        _ => Level::Grid,
+    }
+}
+
+/// Coverage of one kind at one radius over one snapshot, ready to cut into tiles.
+pub struct CoverageTiles {
+    generation: u64,
+    kind: StationKind,
+    radius_m: u32,
+    /// Per household (index order): whether its nearest station of the kind is within the radius.
+    covered: Vec<bool>,
+    /// Per area (index order): households in it, and how many of them are covered.
+    tallies: Vec<(u32, u32)>,
+    /// Per station of the kind: its index and its reach circle in world units.
+    circles: Vec<(u32, Part)>,
+}
+
+impl CoverageTiles {
+    /// Every household's nearest station of `kind` (the search `/api/v1/coverage` makes), the
+    /// tallies of every area, and the circles.
+    pub fn build(index: &Index, kind: StationKind, radius_m: u32) -> Self {
+        let all: Vec<u32> = (0..index.households.len() as u32).collect();
+        let r = f64::from(radius_m);
+        let covered: Vec<bool> = match nearest_stations(index, &kind, &all) {
+            Some(n) => n.iter().map(|n| n.distance_m <= r).collect(),
+            None => vec![false; all.len()],
+        };
+        let mut tallies = vec![(0u32, 0u32); index.areas.len()];
+        for (&h, &c) in all.iter().zip(&covered) {
+            let chain = index.households.chain(h);
+            for level in Level::ALL {
+                if let Some(a) = chain.get(level) {
+                    tallies[a as usize].0 += 1;
+                    tallies[a as usize].1 += u32::from(c);
+                }
+            }
+        }
+        let circles = index
+            .stations
+            .all()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == kind)
+            .filter_map(|(i, s)| {
+                let ring = circle(s.location.lon(), s.location.lat(), r);
+                Some((i as u32, Part::new(vec![ring])?))
+            })
+            .collect();
+        Self {
+            generation: index.generation(),
+            kind,
+            radius_m,
+            covered,
+            tallies,
+            circles,
+        }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn is_for(&self, generation: u64, kind: &StationKind, radius_m: u32) -> bool {
+        self.generation == generation && &self.kind == kind && self.radius_m == radius_m
+    }
+
+    /// The tile's bytes. `households` says how much of each household the reader may see: hidden
+    /// ones are left out; `counts` whether the reader may see household figures by area (without,
+    /// areas carry no figures). Returns the households shown, for the audit log.
+    pub fn render(
+        &self,
+        index: &Index,
+        source: &TileSource,
+        tile: TileCoord,
+        households: &dyn Fn(u32) -> Sight,
+        counts: bool,
+    ) -> Result<(Vec<u8>, Vec<u32>), TileError> {
+        let search = tile.world_bounds(BUFFER);
+        let fail = |layer: &'static str| {
+            move |cause: String| TileError::Encode {
+                layer,
+                tile: tile.to_string(),
+                cause,
+            }
+        };
+        let mut scratch = Scratch::default();
+        let radius = i64::from(self.radius_m);
+
+        let mut areas = LayerBuilder::new(AREAS);
+        let level = choropleth_level(tile.z());
+        for i in source.areas_in(level, search) {
+            let Some(shape) = area_shape(index, source, i, tile, &mut scratch) else {
+                continue;
+            };
+            let a = index.areas.get(i);
+            let mut attributes = vec![
+                ("code", Value::Str(a.code.as_str())),
+                ("name", Value::Str(&a.name)),
+                ("level", Value::Str(a.level.as_str())),
+            ];
+            let (n, c) = self.tallies[i as usize];
+            if counts {
+                attributes.push(("households", Value::Int(i64::from(n))));
+                attributes.push(("covered", Value::Int(i64::from(c))));
+                if n > 0 {
+                    attributes.push(("share", Value::double(share(f64::from(c) / f64::from(n)))));
+                }
+            }
+            areas.add(shape, &attributes).map_err(fail(AREAS))?;
+        }
+
+        let mut reach = LayerBuilder::new(REACH);
+        if tile.z() >= REACH_FROM {
+            for (s, part) in &self.circles {
+                if !super::clip::rects_meet(part.bbox, search) {
+                    continue;
+                }
+                let Some(shape) = polygons(std::slice::from_ref(part), tile, &mut scratch) else {
+                    continue;
+                };
+                let station = index.stations.get(*s);
+                let mut attributes = vec![
+                    ("code", Value::Str(station.code.as_str())),
+                    ("kind", Value::Str(station.kind.as_str())),
+                    ("radius_m", Value::Int(radius)),
+                ];
+                if let Some(n) = &station.name {
+                    attributes.push(("name", Value::Str(n)));
+                }
+                reach.add(shape, &attributes).map_err(fail(REACH))?;
+            }
+        }
+
+        let mut dots = LayerBuilder::new(HOUSEHOLDS);
+        let mut shown = Vec::new();
+        if tile.z() >= HOUSEHOLDS_FROM {
+            for (i, c) in source.all_households_in(search) {
+                let Some(facts) = household_facts(index.households.get(i), households(i)) else {
+                    continue;
+                };
+                shown.push(i);
+                let attributes = vec![
+                    ("code", Value::Str(facts.code)),
+                    ("covered", Value::Bool(self.covered[i as usize])),
+                    ("center_household", Value::Bool(facts.center_household)),
+                ];
+                dots.add(point(c, tile), &attributes).map_err(fail(HOUSEHOLDS))?;
+            }
+        }
+        Ok((tile_bytes([areas, reach, dots]), shown))
+    }
+}
+
+/// The circle of `radius_m` metres (geodesic, WGS 84) around a point, as an open ring of
+/// [`CIRCLE_VERTICES`] points in world units.
+fn circle(lon: f64, lat: f64, radius_m: f64) -> Vec<Coord<f64>> {
+    let centre = Point::new(lon, lat);
+    (0..CIRCLE_VERTICES)
+        .map(|k| {
+            let bearing = 360.0 * k as f64 / CIRCLE_VERTICES as f64;
+            let p = Geodesic.destination(centre, bearing, radius_m);
+            to_world(p.x(), p.y())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::geodesic::ground_distance_m;
+    use crate::tiles::coord::to_lonlat;
+
+    #[test]
+    fn every_vertex_of_a_circle_is_the_radius_away() {
+        for (lat, r) in [(32.0, 100.0), (0.0, 5000.0), (60.0, 1.0)] {
+            for c in circle(112.0, lat, r) {
+                let (lon2, lat2) = to_lonlat(c);
+                let d = ground_distance_m(
+                    crate::domain::LonLat::new(112.0, lat).unwrap(),
+                    crate::domain::LonLat::new(lon2, lat2).unwrap(),
+                );
+                assert!((d - r).abs() < 1e-3 * r.max(1.0), "{lat} {r}: {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn radii_are_whole_metres_within_bounds() {
+        assert_eq!(parse_radius("100").unwrap(), 100);
+        assert_eq!(parse_radius("5000").unwrap(), 5000);
+        for bad in ["0", "5001", "-1", "1.5", "abc", ""] {
+            assert!(parse_radius(bad).is_err(), "{bad}");
+        }
+    }
+}
