@@ -3,7 +3,7 @@
 //! Ranking and reporting always use [`ground_distance_m`] (metres on the WGS 84 ellipsoid). Searches
 //! find their candidates with [`super::points`], whose lower bounds never exceed it.
 
-use geo::{Distance, Geodesic, Point};
+use geo::{Destination, Distance, Geodesic, Point};
 
 use crate::domain::LonLat;
 
@@ -99,6 +99,19 @@ impl DistancesFrom {
 }
 
 /// Earth-centred, Earth-fixed position of a point on the WGS 84 ellipsoid (height 0), metres.
+/// The points `radius_m` geodesic metres (WGS 84 ellipsoid) from `centre`, every 360/`n` degrees of
+/// azimuth clockwise from north, as (lon, lat) degrees: a station's reach drawn as a polygon (map
+/// tiles and printed maps alike).
+pub fn circle(centre: LonLat, radius_m: f64, n: usize) -> Vec<(f64, f64)> {
+    let c = Point::new(centre.lon(), centre.lat());
+    (0..n)
+        .map(|k| {
+            let p = Geodesic.destination(c, 360.0 * k as f64 / n as f64, radius_m);
+            (p.x(), p.y())
+        })
+        .collect()
+}
+
 pub fn ecef(p: LonLat) -> [f64; 3] {
     DistancesFrom::new(p).ecef
 }

@@ -9,7 +9,7 @@ use tiny_skia::{FillRule, Mask, Path as SkPath, PathBuilder, Pixmap, Stroke, Str
 
 use super::MapError;
 use super::captions;
-use super::frame::{self, Frame, Viewport};
+use super::frame::{Frame, Viewport};
 use super::furniture::{self, color, paint, rect};
 use super::stations::Markers;
 use super::text::{Anchor, Font};
@@ -189,7 +189,7 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
     let mut edges = PathBuilder::new();
     for &s in &stations {
         let loc = index.stations.get(s).location;
-        let ring = frame::geodesic_circle(loc.lon(), loc.lat(), radius_m, steps);
+        let ring = crate::index::geodesic::circle(loc, radius_m, steps);
         for pb in [&mut reach, &mut edges] {
             for (i, (lon, lat)) in ring.iter().enumerate() {
                 let (x, y) = frame.project(*lon, *lat);

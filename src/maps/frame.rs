@@ -10,7 +10,6 @@
 //! keeps areas and distances right without Mercator's growth with latitude.
 
 use geo::Rect;
-use geographiclib_rs::{DirectGeodesic, Geodesic};
 
 /// WGS 84 semi-major axis, metres.
 const A: f64 = 6_378_137.0;
@@ -104,20 +103,6 @@ impl Frame {
     }
 }
 
-/// The points at `radius_m` geodesic metres (WGS 84 ellipsoid) from (`lon`, `lat`), every
-/// 360/`n` degrees of azimuth clockwise from north, as (lon, lat) degrees: the reach of a station,
-/// drawn as a polygon.
-pub fn geodesic_circle(lon: f64, lat: f64, radius_m: f64, n: usize) -> Vec<(f64, f64)> {
-    let g = Geodesic::wgs84();
-    (0..n)
-        .map(|i| {
-            let azimuth = 360.0 * i as f64 / n as f64;
-            let (lat2, lon2): (f64, f64) = g.direct(lat, lon, azimuth, radius_m);
-            (lon2, lat2)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,7 +136,7 @@ mod tests {
         // The taller side fills the height less the padding.
         assert_relative_eq!(f64::from(y0 - y1), 450.0, epsilon = 0.01);
         // 100 m north and 100 m east are the same number of pixels.
-        let circle = geodesic_circle(112.05, 32.05, 1000.0, 4);
+        let circle = crate::index::geodesic::circle(crate::domain::LonLat::new(112.05, 32.05).unwrap(), 1000.0, 4);
         let (cx, cy) = frame.project(112.05, 32.05);
         let (nx, ny) = frame.project(circle[0].0, circle[0].1);
         let (ex, ey) = frame.project(circle[1].0, circle[1].1);

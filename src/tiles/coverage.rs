@@ -15,7 +15,7 @@
 //! What a (kind, radius) needs — every household's flag, tallies per area, the circles — is
 //! computed once per index snapshot ([`CoverageTiles::build`]) and kept by [`super::TileCache`].
 
-use geo::{Coord, Destination, Geodesic, Point};
+use geo::Coord;
 
 use super::TileError;
 use super::coord::{BUFFER, TileCoord, to_world};
@@ -25,9 +25,9 @@ use super::source::{Part, TileSource};
 use crate::access::Sight;
 use crate::coverage::json::share;
 use crate::coverage::nearest::nearest_stations;
-use crate::domain::{Level, StationKind};
+use crate::domain::{Level, LonLat, StationKind};
 use crate::features::household_facts;
-use crate::index::Index;
+use crate::index::{Index, geodesic};
 
 pub const REACH: &str = "coverage_reach";
 pub const AREAS: &str = "coverage_areas";
@@ -99,7 +99,7 @@ impl CoverageTiles {
             .enumerate()
             .filter(|(_, s)| s.kind == kind)
             .filter_map(|(i, s)| {
-                let ring = circle(s.location.lon(), s.location.lat(), r);
+                let ring = circle(s.location, r);
                 Some((i as u32, Part::new(vec![ring])?))
             })
             .collect();
@@ -210,14 +210,10 @@ impl CoverageTiles {
 
 /// The circle of `radius_m` metres (geodesic, WGS 84) around a point, as an open ring of
 /// [`CIRCLE_VERTICES`] points in world units.
-fn circle(lon: f64, lat: f64, radius_m: f64) -> Vec<Coord<f64>> {
-    let centre = Point::new(lon, lat);
-    (0..CIRCLE_VERTICES)
-        .map(|k| {
-            let bearing = 360.0 * k as f64 / CIRCLE_VERTICES as f64;
-            let p = Geodesic.destination(centre, bearing, radius_m);
-            to_world(p.x(), p.y())
-        })
+fn circle(centre: LonLat, radius_m: f64) -> Vec<Coord<f64>> {
+    geodesic::circle(centre, radius_m, CIRCLE_VERTICES)
+        .into_iter()
+        .map(|(lon, lat)| to_world(lon, lat))
         .collect()
 }
 
@@ -230,7 +226,7 @@ mod tests {
     #[test]
     fn every_vertex_of_a_circle_is_the_radius_away() {
         for (lat, r) in [(32.0, 100.0), (0.0, 5000.0), (60.0, 1.0)] {
-            for c in circle(112.0, lat, r) {
+            for c in circle(crate::domain::LonLat::new(112.0, lat).unwrap(), r) {
                 let (lon2, lat2) = to_lonlat(c);
                 let d = ground_distance_m(
                     crate::domain::LonLat::new(112.0, lat).unwrap(),
