@@ -6,9 +6,10 @@
 //! and "borders most" compares shared edge lengths in degrees, which is enough to choose between
 //! neighbours a few hundred metres apart.
 
-use geo::{BooleanOps, Euclidean, Length, LinesIter, MultiPolygon};
+use geo::{BooleanOps, MultiPolygon};
 
 use super::area::GroundArea;
+use super::border;
 use super::impact::Redraw;
 use super::snap::Snapper;
 use crate::index::Index;
@@ -32,10 +33,6 @@ pub enum EditError {
     Outside(String),
     #[error("{0} is given twice")]
     Repeated(String),
-}
-
-fn perimeter(mp: &MultiPolygon<f64>) -> f64 {
-    mp.lines_iter().map(|l| Euclidean.length(&l)).sum()
 }
 
 /// Builds the redraw of `drawn` (`(area index, new outline)`, siblings all), clipping each outline
@@ -145,14 +142,7 @@ fn move_borders(
             if piece.ground_m2() < tolerance_m2 {
                 continue;
             }
-            let piece_len = perimeter(&piece);
-            let best = others
-                .iter()
-                .enumerate()
-                .map(|(k, (_, g))| (k, (perimeter(g) + piece_len - perimeter(&g.union(&piece))) / 2.0))
-                .filter(|(_, shared)| *shared > 1e-9)
-                .max_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((k, _)) = best {
+            if let Some(k) = border::longest_shared(&piece, others.iter().map(|(_, g)| g), 1e-9) {
                 others[k].1 = others[k].1.union(&piece);
                 touched[k] = true;
             }

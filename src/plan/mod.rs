@@ -5,6 +5,7 @@
 
 pub mod area;
 pub mod balance;
+pub mod border;
 pub mod edit;
 pub mod impact;
 pub mod json;

@@ -9,11 +9,12 @@
 //!
 //! Geometry is WGS 84 lon/lat; slivers are measured in geodesic m².
 
-use geo::{BooleanOps, BoundingRect, Centroid, Euclidean, Length, LinesIter, MultiPolygon};
+use geo::{BooleanOps, BoundingRect, Centroid, MultiPolygon};
 
 use uuid::Uuid;
 
 use super::area::GroundArea;
+use super::border;
 use super::impact::{NewChild, Redraw};
 use super::snap::{self, Snapper};
 use crate::domain::numbering::{self, NumberingError};
@@ -50,14 +51,9 @@ pub enum RestructureError {
     Numbering(#[from] NumberingError),
 }
 
-fn perimeter(mp: &MultiPolygon<f64>) -> f64 {
-    mp.lines_iter().map(|l| Euclidean.length(&l)).sum()
-}
-
 /// Whether two outlines share a stretch of border (not just a corner).
 fn adjacent(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
-    let shared = (perimeter(a) + perimeter(b) - perimeter(&a.union(b))) / 2.0;
-    shared > 1e-7
+    border::shared(a, b) > 1e-7
 }
 
 /// The order in which `outlines` get sequence numbers: reading order of their centroids, rows

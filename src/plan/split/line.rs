@@ -1,9 +1,10 @@
 //! Cutting an area along a drawn line.
 
-use geo::{BooleanOps, BoundingRect, Coord, Euclidean, Length, LineString, LinesIter, MultiPolygon, Polygon, Rect};
+use geo::{BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 
 use super::SplitError;
 use crate::plan::area::GroundArea;
+use crate::plan::border;
 
 /// The pieces of `area` on either side of `line`, largest first. Each piece is one polygon; pieces
 /// under `tolerance_m2` join the neighbour they share most border with. The line is extended
@@ -125,10 +126,6 @@ fn perimeter_t(bx: Rect<f64>, c: Coord<f64>) -> f64 {
     }
 }
 
-fn perimeter(mp: &MultiPolygon<f64>) -> f64 {
-    mp.lines_iter().map(|l| Euclidean.length(&l)).sum()
-}
-
 /// Pieces smaller than `tolerance_m2` join the piece they share the longest border with.
 fn absorb_slivers(pieces: &mut Vec<MultiPolygon<f64>>, tolerance_m2: f64) {
     loop {
@@ -136,14 +133,7 @@ fn absorb_slivers(pieces: &mut Vec<MultiPolygon<f64>>, tolerance_m2: f64) {
             return;
         };
         let sliver = pieces.remove(k);
-        let len = perimeter(&sliver);
-        let best = pieces
-            .iter()
-            .enumerate()
-            .map(|(j, p)| (j, perimeter(p) + len - perimeter(&p.union(&sliver))))
-            .filter(|(_, shared)| *shared > 1e-12)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((j, _)) = best {
+        if let Some(j) = border::longest_shared(&sliver, &*pieces, 0.5e-12) {
             pieces[j] = pieces[j].union(&sliver);
         }
     }
