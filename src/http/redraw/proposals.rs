@@ -335,34 +335,21 @@ pub async fn compare(
             }
         })
         .collect();
-    // Households whose destination differs between the proposals.
+    // Households whose destination differs between the proposals. Each starts where it lives now
+    // (`from` of any move of it); a proposal that does not move it leaves it there.
     let mut dest: BTreeMap<u32, Vec<Option<String>>> = BTreeMap::new();
     for (k, i) in impacts.iter().enumerate() {
         for m in &i.households {
-            dest.entry(m.item).or_insert_with(|| vec![None; impacts.len()])[k] = m.to.clone();
+            let to = dest
+                .entry(m.item)
+                .or_insert_with(|| vec![m.from.clone(); impacts.len()]);
+            to[k] = m.to.clone();
         }
     }
     let differ: Vec<Value> = dest
         .iter()
-        .filter(|(h, _)| shown(**h))
-        .filter_map(|(h, to)| {
-            // A proposal that does not move the household leaves it where it is.
-            let home = impacts
-                .iter()
-                .find_map(|i| i.households.iter().find(|m| m.item == *h).and_then(|m| m.from.clone()));
-            let to: Vec<Option<String>> = to
-                .iter()
-                .zip(&impacts)
-                .map(|(t, i)| {
-                    if i.households.iter().any(|m| m.item == *h) {
-                        t.clone()
-                    } else {
-                        home.clone()
-                    }
-                })
-                .collect();
-            (to.iter().any(|t| *t != to[0])).then(|| json!({"code": index.households.get(*h).code.as_str(), "to": to}))
-        })
+        .filter(|(h, to)| shown(**h) && to.iter().any(|t| *t != to[0]))
+        .map(|(h, to)| json!({"code": index.households.get(*h).code.as_str(), "to": to}))
         .collect();
     let proposals: Vec<Value> = kept
         .iter()
