@@ -1,15 +1,16 @@
-// Downloads: the uncovered households as CSV (from /coverage/uncovered, paged) and the slot for
-// the coverage map as PNG, offered only when the server has /api/v1/maps/coverage.png.
-import { api, bearer } from '../api';
+// Downloads: the uncovered households as CSV (from /coverage/uncovered, paged) and the coverage
+// map as PNG (/api/v1/maps/coverage.png, drawn on the server), both for the reach of the table.
+import { ApiError, api, bearer } from '../api';
+import { type Reach, reachQuery, tagOf } from './reach';
 import type { Uncovered } from './types';
 
 const PAGE = 10_000;
 
-/** Every uncovered household of `kind` at `radius` metres, as the caller may see them. */
-export async function allUncovered(kind: string, radius: number): Promise<GeoJSON.Feature<GeoJSON.Point>[]> {
+/** Every household of `kind` left out at `reach`, as the caller may see them. */
+export async function allUncovered(kind: string, reach: Reach): Promise<GeoJSON.Feature<GeoJSON.Point>[]> {
   const out: GeoJSON.Feature<GeoJSON.Point>[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const q = new URLSearchParams({ kind, radius_m: String(radius), limit: String(PAGE), offset: String(offset) });
+    const q = reachQuery(kind, reach, { limit: String(PAGE), offset: String(offset) });
     const page = await api<Uncovered>(`api/v1/coverage/uncovered?${q}`);
     out.push(...page.features);
     if (page.features.length < PAGE || out.length >= page.numberMatched) return out;
@@ -17,6 +18,8 @@ export async function allUncovered(kind: string, radius: number): Promise<GeoJSO
 }
 
 const COLUMNS = ['code', 'lon', 'lat', 'head_name', 'address', 'area_code', 'nearest_station', 'distance_m'];
+/** Measured by walking, the households may carry the metres walked too: a column when they do. */
+const WALKED = 'walking_distance_m';
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -27,11 +30,12 @@ function cell(v: unknown): string {
 }
 
 export function toCsv(features: GeoJSON.Feature<GeoJSON.Point>[]): string {
-  const lines = [COLUMNS.join(',')];
+  const columns = features.some((f) => f.properties && WALKED in f.properties) ? [...COLUMNS, WALKED] : COLUMNS;
+  const lines = [columns.join(',')];
   for (const f of features) {
     const p = (f.properties ?? {}) as Record<string, unknown>;
     const [lon, lat] = f.geometry.coordinates;
-    lines.push(COLUMNS.map((c) => cell(c === 'code' ? (f.id ?? p.code) : c === 'lon' ? lon : c === 'lat' ? lat : p[c])).join(','));
+    lines.push(columns.map((c) => cell(c === 'code' ? (f.id ?? p.code) : c === 'lon' ? lon : c === 'lat' ? lat : p[c])).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }
@@ -46,16 +50,14 @@ export function save(name: string, blob: Blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-/** Whether the server draws coverage maps as PNG (another part of the service; it may not yet). */
-export async function pngOffered(): Promise<boolean> {
-  const spec = await fetch('api/v1/openapi.json').then((r) => r.json()).catch(() => null);
-  return Boolean(spec?.paths?.['/api/v1/maps/coverage.png']);
-}
-
-/** The PNG, fetched with the session's token and saved. */
-export async function downloadPng(kind: string, radius: number) {
-  const q = new URLSearchParams({ kind, radius_m: String(radius), width: '1600', height: '1200' });
+/** The coverage map of `kind` at `reach` as the server draws it, fetched with the session's token
+ * (a plain link could not carry it) and saved. */
+export async function downloadPng(kind: string, reach: Reach) {
+  const q = reachQuery(kind, reach, { width: '1600', height: '1200' });
   const res = await fetch(`api/v1/maps/coverage.png?${q}`, { headers: { Authorization: bearer() } });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  save(`coverage-${kind}-${radius}m.png`, await res.blob());
+  if (!res.ok) {
+    const err = (await res.json().catch(() => null))?.error;
+    throw new ApiError(err?.message ?? `HTTP ${res.status}`, res.status, err?.code ?? '');
+  }
+  save(`coverage-${kind}-${tagOf(reach)}.png`, await res.blob());
 }

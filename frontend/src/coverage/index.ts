@@ -1,22 +1,23 @@
-// The coverage view (a tab for every role): choose a station kind and a reach, see the coverage
-// tiles on the map and the table by area, ask for suggested sites and see who each would cover,
-// download the households left out (CSV) and, when the server draws it, the map (PNG).
-// Viewers see the stations' reach and the areas, not households or household counts.
-import { api, type Me } from '../api';
+// The coverage view (a tab for every role): choose a station kind and a reach (a straight-line
+// radius or the 15-minute walk along the paths), see the coverage tiles on the map and the table by
+// area, ask for suggested sites and see who each would cover, download the households left out
+// (CSV) and the map (PNG). Viewers see the stations' reach and the areas, not households or
+// household counts.
+import { ApiError, api, type Me } from '../api';
 import { $, clearError, el, showError } from '../dom';
-import { KINDS, kindName, onLangChange, t } from '../i18n';
+import { KINDS, kindName, onLangChange, t, zh } from '../i18n';
 import { mapReady, popClick, pushClick, theMap } from '../map';
 import { addTab } from '../tabs';
-import { allUncovered, downloadPng, pngOffered, save, toCsv } from './download';
+import { allUncovered, downloadPng, save, toCsv } from './download';
 import { highlight, removeLayers, showLayers } from './layers';
+import { RADII, type Reach, WALK, WALK_M, choiceName, reachOf, reachQuery, tagOf, valueOf } from './reach';
 import { renderSites, within } from './suggestions';
-import { renderTable } from './table';
+import { renderSummary, renderTable } from './table';
 import './text';
 import type { CoverageAnswer, Site, Suggestions } from './types';
 
-/** The reaches offered, metres; the walk is offered once the server measures walking distance. */
-const RADII = [100, 500, 1000];
-const WALK = 'walk15';
+/** Set once the server has said it has no path network (409 `no_paths`): the walk is then not offered. */
+let noPaths = false;
 
 class CoverageView {
   private answer: CoverageAnswer | null = null;
@@ -26,7 +27,7 @@ class CoverageView {
   private active = false;
   private seq = 0;
   private kind = 'red_station';
-  private radius = 100;
+  private reach: Reach = { radius: 100, walking: false };
 
   constructor(private readonly me: Me) {}
 
@@ -49,38 +50,64 @@ class CoverageView {
 
   private read() {
     this.kind = ($('coverage-kind') as HTMLSelectElement).value;
-    const r = ($('coverage-radius') as HTMLSelectElement).value;
-    if (r !== WALK) this.radius = Number(r);
+    this.reach = reachOf(($('coverage-radius') as HTMLSelectElement).value);
   }
 
   async run() {
     clearError();
     this.read();
     const seq = ++this.seq;
-    const { kind, radius } = this;
+    const { kind, reach } = this;
     document.body.dataset.coverage = '';
-    showLayers(theMap(), kind, radius);
+    removeLayers(theMap());
+    this.answer = null;
     this.sites = [];
     this.chosen = null;
     this.uncovered = null;
+    this.note('');
     this.render();
-    const q = new URLSearchParams({ kind, radius_m: String(radius) });
-    const answer = await api<CoverageAnswer>(`api/v1/coverage?${q}`);
-    if (seq !== this.seq) return;
+    let answer: CoverageAnswer;
+    try {
+      answer = await api<CoverageAnswer>(`api/v1/coverage?${reachQuery(kind, reach)}`);
+    } catch (e) {
+      if (seq === this.seq && isNoPaths(e)) return this.withoutPaths();
+      throw e;
+    }
+    // Left unseen if asked again meanwhile, or if the view was closed (show() asks anew).
+    if (seq !== this.seq || !this.active) return;
+    // The tiles after the figures: a walk the server cannot measure is refused there first, and
+    // then no tile is asked for at all.
+    showLayers(theMap(), kind, reach);
     this.answer = answer;
     this.render();
-    document.body.dataset.coverage = `${kind}/${radius}`;
+    document.body.dataset.coverage = `${kind}/${tagOf(reach)}`;
+  }
+
+  /** The server has no path network: say so, and offer only the straight-line reaches. */
+  private withoutPaths() {
+    noPaths = true;
+    fillChoices();
+    this.note(t('c_noPaths'));
+    document.body.dataset.coverage = 'no_paths';
+  }
+
+  private note(text: string) {
+    const box = $('coverage-note');
+    box.textContent = text;
+    box.hidden = text === '';
+    // Re-written in the other language by the page's fixed texts while it is shown.
+    if (text === '') delete box.dataset.i18n;
+    else box.dataset.i18n = 'c_noPaths';
   }
 
   async suggest() {
     clearError();
-    const { kind, radius } = this;
+    const { kind, reach } = this;
     const k = Math.max(1, Math.min(100, Number(($('coverage-k') as HTMLInputElement).value) || 5));
     const seq = this.seq;
-    const q = new URLSearchParams({ kind, radius_m: String(radius), k: String(k) });
     const [answer, uncovered] = await Promise.all([
-      api<Suggestions>(`api/v1/coverage/suggestions?${q}`),
-      this.uncovered ? Promise.resolve(this.uncovered) : allUncovered(kind, radius),
+      api<Suggestions>(`api/v1/coverage/suggestions?${reachQuery(kind, reach, { k: String(k) })}`),
+      this.uncovered ? Promise.resolve(this.uncovered) : allUncovered(kind, reach),
     ]);
     if (seq !== this.seq) return;
     this.sites = answer.sites;
@@ -93,32 +120,52 @@ class CoverageView {
 
   private pick(s: Site) {
     this.chosen = s.rank;
-    const covers = within([s.lon, s.lat], this.radius, this.uncovered ?? []);
+    const { radius, walking } = this.reach;
+    // A straight radius: those left out within it are exactly the ones a station there would
+    // cover. A walk reaches some of those within its length in a straight line (never more), and
+    // which ones only the server's network knows, so they are marked and the gain said beside.
+    const covers = within([s.lon, s.lat], radius, this.uncovered ?? []);
     highlight(theMap(), this.sites.map((x) => [x.lon, x.lat]),
-      covers.map((f) => f.geometry.coordinates as [number, number]), [s.lon, s.lat], this.radius);
+      covers.map((f) => f.geometry.coordinates as [number, number]), [s.lon, s.lat], radius);
     theMap().flyTo({ center: [s.lon, s.lat], zoom: Math.max(theMap().getZoom(), 16) });
-    $('coverage-covers').textContent = `${t('c_covers')}: ${covers.length}`;
+    const label = walking
+      ? t('c_coversWalk').replace('{m}', zh() ? String(radius) : radius.toLocaleString('en-US')).replace('{gain}', String(s.gain))
+      : t('c_covers');
+    $('coverage-covers').textContent = `${label}: ${covers.length}`;
     $('coverage-covers').dataset.count = String(covers.length);
     this.render();
   }
 
   async csv() {
     clearError();
-    const { kind, radius } = this;
-    const features = this.uncovered ?? await allUncovered(kind, radius);
+    const { kind, reach } = this;
+    const features = this.uncovered ?? await allUncovered(kind, reach);
     this.uncovered = features;
-    save(`uncovered-${kind}-${radius}m.csv`, new Blob(['\ufeff' + toCsv(features)], { type: 'text/csv;charset=utf-8' }));
+    save(`uncovered-${kind}-${tagOf(reach)}.csv`, new Blob(['\ufeff' + toCsv(features)], { type: 'text/csv;charset=utf-8' }));
+  }
+
+  async png() {
+    clearError();
+    await downloadPng(this.kind, this.reach);
   }
 
   render() {
+    renderSummary($('coverage-summary'), this.answer);
     renderTable($('coverage-table'), this.answer);
     renderSites($('coverage-sites'), this.sites, this.chosen, (s) => this.pick(s));
+    // The legend names what the reach layer draws: circles, or the paths within the walk.
+    const reach = $('coverage-legend-reach');
+    reach.dataset.i18n = this.reach.walking ? 'c_legendWalk' : 'c_legendReach';
+    reach.textContent = t(reach.dataset.i18n);
+    $('coverage-legend-dot').classList.toggle('walk', this.reach.walking);
     if (this.chosen === null) {
       $('coverage-covers').textContent = '';
       delete $('coverage-covers').dataset.count;
     }
   }
 }
+
+const isNoPaths = (e: unknown) => e instanceof ApiError && e.status === 409 && e.code === 'no_paths';
 
 function fillChoices() {
   const kind = $('coverage-kind') as HTMLSelectElement;
@@ -127,17 +174,18 @@ function fillChoices() {
   kind.value = was;
   const radius = $('coverage-radius') as HTMLSelectElement;
   const r = radius.value || '100';
-  const options = RADII.map((m) => {
-    const o = el('option', m >= 1000 ? `${m / 1000} km` : `${m} m`) as HTMLOptionElement;
-    o.value = String(m);
+  const reaches: Reach[] = [...RADII.map((m) => ({ radius: m, walking: false })), { radius: WALK_M, walking: true }];
+  radius.replaceChildren(...reaches.map((reach) => {
+    const o = el('option', choiceName(reach)) as HTMLOptionElement;
+    o.value = valueOf(reach);
+    if (reach.walking && noPaths) {
+      o.disabled = true;
+      o.textContent = `${choiceName(reach)} (${t('c_noPathsShort')})`;
+    }
     return o;
-  });
-  // The slot for walking distance: shown, not chosen, until the server offers it.
-  const walk = el('option', `${t('c_walk')} — ${t('c_walkNote')}`) as HTMLOptionElement;
-  walk.value = WALK;
-  walk.disabled = true;
-  radius.replaceChildren(...options, walk);
-  radius.value = r;
+  }));
+  // A walk the server cannot measure falls back to the first straight radius.
+  radius.value = r === WALK && noPaths ? String(RADII[0]) : r;
 }
 
 export function setUpCoverage(me: Me) {
@@ -150,13 +198,6 @@ export function setUpCoverage(me: Me) {
   $('coverage-form').addEventListener('submit', (ev) => { ev.preventDefault(); void view.run().catch(showError); });
   $('coverage-suggest-form').addEventListener('submit', (ev) => { ev.preventDefault(); void view.suggest().catch(showError); });
   $('coverage-csv').addEventListener('click', () => void view.csv().catch(showError));
-  void pngOffered().then((yes) => {
-    // The PNG endpoint is another part of the service: offered here only once the server has it.
-    $('coverage-png').hidden = !yes;
-    $('coverage-png-later').hidden = yes;
-  });
-  $('coverage-png').addEventListener('click', () => {
-    void downloadPng(($('coverage-kind') as HTMLSelectElement).value, Number(($('coverage-radius') as HTMLSelectElement).value)).catch(showError);
-  });
+  $('coverage-png').addEventListener('click', () => void view.png().catch(showError));
   onLangChange(() => { fillChoices(); view.render(); });
 }

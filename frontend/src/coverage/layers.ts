@@ -1,7 +1,9 @@
-// The coverage layers on the map: the server's coverage tiles for one kind and radius (areas
-// coloured by covered share, reach circles at true ground size, households covered or not) and a
-// highlight of the households a suggested site would cover.
+// The coverage layers on the map: the server's coverage tiles for one kind and reach (areas
+// coloured by covered share, households covered or not, and each station's reach: a circle at true
+// ground size for a straight radius, the stretches of path within the walk for the 15-minute walk)
+// and a highlight of the households a suggested site would cover.
 import type * as maplibregl from 'maplibre-gl';
+import type { Reach } from './reach';
 
 const here = new URL('.', document.baseURI).href;
 const SOURCE = 'coverage';
@@ -19,12 +21,17 @@ export function removeLayers(map: maplibregl.Map) {
   for (const s of [SOURCE, HIGHLIGHT]) if (map.getSource(s)) map.removeSource(s);
 }
 
-/** (Re)draws the coverage tiles of `kind` at `radius` metres. */
-export function showLayers(map: maplibregl.Map, kind: string, radius: number) {
+/** Polygons only: a walk's reach is lines, which a fill layer must not try to fill. */
+const POLYGONS: maplibregl.FilterSpecification = ['in', ['geometry-type'], ['literal', ['Polygon', 'MultiPolygon']]];
+
+/** (Re)draws the coverage tiles of `kind` at `reach`. */
+export function showLayers(map: maplibregl.Map, kind: string, reach: Reach) {
   removeLayers(map);
+  // The kind and radius are in the tile's path; the walk is asked as `?distance=walking` on each.
+  const walking = reach.walking ? '?distance=walking' : '';
   map.addSource(SOURCE, {
     type: 'vector', maxzoom: 16,
-    tiles: [`${here}tiles/coverage/${encodeURIComponent(kind)}/${radius}/{z}/{x}/{y}.mvt`],
+    tiles: [`${here}tiles/coverage/${encodeURIComponent(kind)}/${reach.radius}/{z}/{x}/{y}.mvt${walking}`],
   });
   map.addSource(HIGHLIGHT, { type: 'geojson', data: EMPTY });
   map.addLayer({ id: 'coverage-areas', type: 'fill', source: SOURCE, 'source-layer': 'coverage_areas',
@@ -35,9 +42,12 @@ export function showLayers(map: maplibregl.Map, kind: string, radius: number) {
       'fill-outline-color': '#555',
     } });
   map.addLayer({ id: 'coverage-reach-fill', type: 'fill', source: SOURCE, 'source-layer': 'coverage_reach',
-    paint: { 'fill-color': '#1e88e5', 'fill-opacity': 0.18 } });
+    filter: POLYGONS, paint: { 'fill-color': '#1e88e5', 'fill-opacity': 0.18 } });
+  // A circle's outline, or the paths within the walk of a station: those are the reach itself, so
+  // they are drawn wider to stand out from the roads under them.
   map.addLayer({ id: 'coverage-reach-line', type: 'line', source: SOURCE, 'source-layer': 'coverage_reach',
-    paint: { 'line-color': '#1565c0', 'line-width': 1.5 } });
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#1565c0', 'line-width': reach.walking ? ['interpolate', ['linear'], ['zoom'], 10, 1.5, 16, 4] : 1.5 } });
   map.addLayer({ id: 'coverage-households', type: 'circle', source: SOURCE, 'source-layer': 'coverage_households',
     paint: {
       'circle-color': ['case', ['get', 'covered'], COVERED, UNCOVERED],
