@@ -1,8 +1,11 @@
 // End-to-end tests of the coverage view: a dispatcher chooses red stations at 100 m, the table by
 // area equals /api/v1/coverage, the map colours a covered and an uncovered household as such (pixels
 // of the rendered map at their positions), suggested sites are listed and clicking one highlights
-// the households it would cover, and the uncovered CSV has as many rows as the API counts; a viewer
-// sees the view without households.
+// the households it would cover, the uncovered CSV has as many rows as the API counts and the map
+// downloads as a PNG; with the 15-minute walk every request carries distance=walking (figures,
+// tiles, suggestions, uncovered households, the PNG) and the table shows the walking figures the API
+// gives, never above the straight-line ones; a viewer sees the view without households; and a
+// server without a path network says so for the walk, which the view then no longer offers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,31 +13,61 @@ import { join } from 'node:path';
 import { logIn, out, send, settle, startStack, tokenOf } from './harness.mjs';
 
 let stack, page, base, token;
+/** Every URL the main tab asked for, in order. */
+const asked = [];
 const api = async (path, who = token) => {
   const r = await send(base, who, 'GET', path);
   assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
   return r.body;
 };
 const Q = 'kind=red_station&radius_m=100';
+const WALK = 'kind=red_station&radius_m=1200&distance=walking';
+const pct = (s) => (s === null || s === undefined ? '—' : `${(s * 100).toFixed(1)}%`);
+/** The URLs asked since `since` (an index into `asked`) whose path ends with `path`. */
+const calls = (since, path) => asked.slice(since).map((u) => new URL(u)).filter((u) => u.pathname.endsWith(path));
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 before(async () => {
   stack = await startStack({ users: [['e2e-dispatcher', 'dispatcher'], ['e2e-viewer', 'viewer']] });
   ({ page, base } = stack);
+  page.on('request', (r) => asked.push(r.url()));
   token = await tokenOf(base, 'e2e-dispatcher');
 });
 after(async () => {
   await stack?.stop();
 });
 
-async function enter(tab, user) {
-  await tab.goto(base + '/');
+async function enter(tab, user, at = base) {
+  await tab.goto(at + '/');
   await logIn(tab, user);
   await tab.waitForFunction(() => document.body.dataset.mapLoaded === '1', null, { timeout: 30000 });
   await tab.click('#tab-coverage');
+  await choose(tab, '100', 'red_station/100m');
+}
+
+/** Chooses red stations and the reach `value` (`100` … or `walk15`), and waits for `done`. */
+async function choose(tab, value, done) {
   await tab.selectOption('#coverage-kind', 'red_station');
-  await tab.selectOption('#coverage-radius', '100');
+  await tab.selectOption('#coverage-radius', value);
   await tab.click('#coverage-go');
-  await tab.waitForFunction(() => document.body.dataset.coverage === 'red_station/100', null, { timeout: 30000 });
+  await tab.waitForFunction((d) => document.body.dataset.coverage === d, done, { timeout: 60000 });
+}
+
+/** Clicks the PNG download: the request's URL and the saved bytes, which must be a PNG. */
+async function downloadPng(tab, name) {
+  const [request, download] = await Promise.all([
+    tab.waitForRequest((r) => r.url().includes('/api/v1/maps/coverage.png'), { timeout: 60000 }),
+    tab.waitForEvent('download', { timeout: 60000 }),
+    tab.click('#coverage-png'),
+  ]);
+  assert.equal((await request.response()).status(), 200);
+  const path = join(out, name);
+  await download.saveAs(path);
+  const bytes = readFileSync(path);
+  assert.deepEqual([...bytes.subarray(0, 8)], PNG, 'the download starts with the PNG signature');
+  // IHDR: the picture is the size the app asks for.
+  assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [1600, 1200]);
+  return { url: new URL(request.url()), bytes, file: download.suggestedFilename() };
 }
 
 /** The colour of the rendered map at the WGS 84 point `at` (the middle of a household's dot). */
@@ -140,10 +173,116 @@ test('the uncovered CSV has a row for every household the API leaves out', async
   const lines = readFileSync(path, 'utf8').replace(/^\ufeff/, '').split('\r\n').filter((l) => l !== '');
   assert.equal(lines[0].split(',')[0], 'code');
   assert.equal(lines.length - 1, left.numberMatched);
-  // Until the server draws the PNG, its slot says so.
-  const png = await api('/api/v1/openapi.json').then((s) => Boolean(s.paths['/api/v1/maps/coverage.png']));
-  assert.equal(await page.locator('#coverage-png').isVisible(), png);
-  assert.equal(await page.locator('#coverage-png-later').isVisible(), !png);
+});
+
+test('the coverage map downloads as a PNG for the reach chosen', async () => {
+  const { url, file } = await downloadPng(page, 'coverage-download-100m.png');
+  assert.equal(url.searchParams.get('kind'), 'red_station');
+  assert.equal(url.searchParams.get('radius_m'), '100');
+  assert.equal(url.searchParams.get('distance'), null);
+  assert.equal(file, 'coverage-red_station-100m.png');
+});
+
+test('the 15-minute walk asks by walking and shows the walking figures', async () => {
+  const since = asked.length;
+  await choose(page, 'walk15', 'red_station/walk1200m');
+  const asks = calls(since, '/api/v1/coverage');
+  assert.equal(asks.length, 1);
+  assert.equal(asks[0].searchParams.toString(), WALK);
+  const answer = await api(`/api/v1/coverage?${WALK}`);
+  assert.equal(answer.distance, 'walking');
+  const rows = await page.$$eval('#coverage-table tbody tr', (trs) => trs.map((tr) => ({
+    code: tr.dataset.code,
+    households: tr.querySelector('.households').textContent,
+    covered: tr.querySelector('.covered').textContent,
+    share: tr.querySelector('.share').textContent,
+    straight: tr.querySelector('.straight').textContent,
+  })));
+  assert.equal(rows.length, answer.by_area.length);
+  let someBelow = false;
+  for (const r of answer.by_area) {
+    const shown = rows.find((x) => x.code === r.code);
+    assert.ok(shown, `row ${r.code}`);
+    assert.equal(shown.households, String(r.households), r.code);
+    assert.equal(shown.covered, String(r.walking.covered), r.code);
+    assert.equal(shown.share, pct(r.walking.share), r.code);
+    assert.equal(shown.straight, pct(r.share), r.code);
+    // A walk is never shorter than the straight line.
+    assert.ok(r.walking.covered <= r.covered, `${r.code}: ${r.walking.covered} on foot > ${r.covered}`);
+    if (r.share !== null) assert.ok(r.walking.share <= r.share, `${r.code}: share on foot above straight`);
+    someBelow ||= r.walking.covered < r.covered;
+  }
+  assert.ok(someBelow, 'the paths leave someone within 1,200 m out of a 15-minute walk');
+  const total = await page.$eval('#coverage-table tfoot tr', (tr) => ['.households', '.covered', '.share', '.straight']
+    .map((c) => tr.querySelector(c).textContent));
+  assert.deepEqual(total, [String(answer.households), String(answer.walking.covered), pct(answer.walking.share), pct(answer.share)]);
+  assert.ok(answer.walking.share <= answer.share);
+  // The summary says it is a 15-minute walk along paths, with both shares.
+  const summary = await page.$eval('#coverage-summary', (e) => ({ distance: e.dataset.distance, text: e.textContent }));
+  assert.equal(summary.distance, 'walking');
+  for (const part of ['15分钟步行', '沿路网 1200 米', pct(answer.walking.share), `直线距离 ${pct(answer.share)}`]) {
+    assert.ok(summary.text.includes(part), `summary ${JSON.stringify(summary.text)} has ${part}`);
+  }
+
+  // Every coverage tile is the walk's: radius 1200 in the path, distance=walking in the query.
+  const stations = await api('/ogc/collections/stations/items?limit=10000');
+  const red = stations.features.find((f) => f.properties.kind === 'red_station').geometry.coordinates;
+  await page.evaluate((c) => window.gridmap.jumpTo({ center: c, zoom: 15 }), red);
+  await settle(page);
+  const tiles = asked.slice(since).map((u) => new URL(u)).filter((u) => u.pathname.includes('/tiles/coverage/'));
+  assert.ok(tiles.length > 0, 'coverage tiles asked for');
+  for (const u of tiles) {
+    assert.ok(u.pathname.includes('/tiles/coverage/red_station/1200/'), u.href);
+    assert.equal(u.searchParams.get('distance'), 'walking', u.href);
+  }
+  // The walk's reach is the paths within it (lines), not a filled circle.
+  const reach = await page.evaluate(() => window.gridmap.queryRenderedFeatures({ layers: ['coverage-reach-line'] })
+    .map((f) => f.geometry.type));
+  assert.ok(reach.length > 0, 'the walk\'s reach is drawn');
+  assert.ok(reach.every((g) => g === 'LineString' || g === 'MultiLineString'), `reach geometries ${[...new Set(reach)]}`);
+  assert.equal(await page.evaluate(() => window.gridmap.queryRenderedFeatures({ layers: ['coverage-reach-fill'] }).length), 0);
+  await page.screenshot({ path: join(out, 'coverage-walk.png') });
+});
+
+test('the walk\'s PNG is asked by walking', async () => {
+  const { url, bytes, file } = await downloadPng(page, 'coverage-download-walk.png');
+  assert.equal(url.searchParams.get('kind'), 'red_station');
+  assert.equal(url.searchParams.get('radius_m'), '1200');
+  assert.equal(url.searchParams.get('distance'), 'walking');
+  assert.equal(file, 'coverage-red_station-walk1200m.png');
+  // Drawn by walking: not the straight-line map of the same radius.
+  const straight = await fetch(`${base}/api/v1/maps/coverage.png?kind=red_station&radius_m=1200&width=1600&height=1200`,
+    { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(straight.status, 200);
+  assert.ok(!bytes.equals(Buffer.from(await straight.arrayBuffer())), 'the walk\'s map differs from the straight-line one');
+});
+
+test('suggestions for the walk are asked by walking and listed', async () => {
+  const since = asked.length;
+  await page.evaluate(() => { delete document.body.dataset.suggestions; });
+  await page.fill('#coverage-k', '3');
+  await page.click('#coverage-suggest');
+  await page.waitForFunction(() => Number(document.body.dataset.suggestions) > 0, null, { timeout: 60000 });
+  const asks = calls(since, '/api/v1/coverage/suggestions');
+  assert.equal(asks.length, 1);
+  assert.equal(asks[0].searchParams.get('distance'), 'walking');
+  assert.equal(asks[0].searchParams.get('radius_m'), '1200');
+  const left = calls(since, '/api/v1/coverage/uncovered');
+  assert.ok(left.length > 0 && left.every((u) => u.searchParams.get('distance') === 'walking'), 'uncovered asked by walking');
+  const expected = await api(`/api/v1/coverage/suggestions?${WALK}&k=3`);
+  assert.equal(expected.distance, 'walking');
+  assert.ok(expected.sites.length > 0);
+  const listed = await page.$$eval('#coverage-sites li', (lis) => lis.map((li) => [li.dataset.rank, li.querySelector('.gain').textContent]));
+  assert.deepEqual(listed.map(([rank]) => rank), expected.sites.map((s) => String(s.rank)));
+  for (const [i, s] of expected.sites.entries()) assert.ok(listed[i][1].includes(`+${s.gain} `), `gain of site ${s.rank}`);
+  await page.click('#coverage-sites li[data-rank="1"] button');
+  await page.waitForFunction(() => document.getElementById('coverage-covers').dataset.count !== undefined);
+  // Those left out within 1,200 m in a straight line: the walk reaches the gain of them, never more.
+  const count = Number(await page.$eval('#coverage-covers', (e) => e.dataset.count));
+  assert.ok(count >= expected.sites[0].gain, `${count} marked, gain ${expected.sites[0].gain}`);
+  assert.ok((await page.textContent('#coverage-covers')).includes(`${expected.sites[0].gain}`));
+  await settle(page);
+  await page.screenshot({ path: join(out, 'coverage-walk-site.png') });
 });
 
 test('a viewer sees coverage without households', async () => {
@@ -169,5 +308,38 @@ test('a viewer sees coverage without households', async () => {
     await tab.screenshot({ path: join(out, 'coverage-viewer.png') });
   } finally {
     await tab.close();
+  }
+});
+
+test('without a path network the walk is refused clearly and then not offered', async () => {
+  const bare = await startStack({ users: [['e2e-dispatcher', 'dispatcher']], without: ['paths'] });
+  try {
+    const tab = bare.page;
+    const seen = [];
+    tab.on('request', (r) => seen.push(r.url()));
+    const refused = await send(bare.base, await tokenOf(bare.base, 'e2e-dispatcher'), 'GET', `/api/v1/coverage?${WALK}`);
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, 'no_paths');
+    await enter(tab, 'e2e-dispatcher', bare.base);
+    await choose(tab, 'walk15', 'no_paths');
+    const note = tab.locator('#coverage-note');
+    assert.ok(await note.isVisible(), 'the view says why');
+    assert.ok((await note.textContent()).includes('路网'), await note.textContent());
+    assert.ok(await tab.locator('#error').isHidden(), 'no stray error besides the note');
+    assert.equal(await tab.$$eval('#coverage-table tr', (trs) => trs.length), 0, 'no figures of another reach left shown');
+    assert.ok(await tab.$eval('#coverage-radius option[value="walk15"]', (o) => o.disabled), 'the walk is no longer offered');
+    assert.equal(await tab.$eval('#coverage-radius', (s) => s.value), '100');
+    assert.ok(!seen.some((u) => u.includes('distance=walking') && u.includes('/tiles/')), 'no walking tile asked for');
+    await tab.screenshot({ path: join(out, 'coverage-no-paths-note.png') });
+    // The language switch re-words the note; the straight-line reaches still work.
+    await tab.click('#lang');
+    assert.ok((await note.textContent()).includes('no path network'), await note.textContent());
+    await tab.click('#coverage-go');
+    await tab.waitForFunction(() => document.body.dataset.coverage === 'red_station/100m', null, { timeout: 60000 });
+    assert.ok(await note.isHidden());
+    assert.ok(await tab.$$eval('#coverage-table tbody tr', (trs) => trs.length) > 0);
+    await tab.screenshot({ path: join(out, 'coverage-no-paths.png') });
+  } finally {
+    await bare.stop();
   }
 });

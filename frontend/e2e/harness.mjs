@@ -3,7 +3,7 @@
 // the API, and pixel measures of screenshots. Screenshots go to test-output/ at the repository root.
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,16 +24,29 @@ export const freePort = () => new Promise((ok) => {
 /**
  * Loads the demo into a fresh store, adds `users` (`[name, role, scope?]`, password PASSWORD), runs
  * `prepare(cli)` (cli runs the gridmap binary against that store), serves it and opens Chromium.
+ * `without` names demo layers not to load (`['paths']`: a store with no path network).
  * Every request the page makes outside gridmap fails the test.
  */
-export async function startStack({ users, prepare }) {
+export async function startStack({ users, prepare, without = [] }) {
   mkdirSync(out, { recursive: true });
   assert.ok(existsSync(bin), `${bin} is missing: run cargo build first`);
   const tmp = mkdtempSync(join(tmpdir(), 'gridmap-e2e-'));
   const db = `sqlite://${tmp}/g.db`;
   const cli = (args, input) => execFileSync(bin, ['--database', db, ...args], { cwd: root, input,
     stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'ignore'] });
-  cli(['demo', 'load']);
+  if (without.length === 0) {
+    cli(['demo', 'load']);
+  } else {
+    // The demo loader skips a layer whose file is absent: a copy of the demo without those files.
+    const geodata = join(tmp, 'geodata');
+    mkdirSync(geodata);
+    for (const f of readdirSync(join(root, 'geodata'))) {
+      if (f.endsWith('.geojson') && !without.includes(f.replace(/\.geojson$/, ''))) {
+        symlinkSync(join(root, 'geodata', f), join(geodata, f));
+      }
+    }
+    cli(['demo', 'load', '--geodata', geodata]);
+  }
   for (const [name, role, scope] of users) {
     cli(['user', 'add', name, '--role', role, ...(scope ? ['--scope', scope] : [])], `${PASSWORD}\n`);
   }
