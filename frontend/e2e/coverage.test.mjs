@@ -329,6 +329,7 @@ test('without a path network the walk is refused clearly and then not offered', 
     assert.equal(await tab.$$eval('#coverage-table tr', (trs) => trs.length), 0, 'no figures of another reach left shown');
     assert.ok(await tab.$eval('#coverage-radius option[value="walk15"]', (o) => o.disabled), 'the walk is no longer offered');
     assert.equal(await tab.$eval('#coverage-radius', (s) => s.value), '100');
+    for (const b of ['#coverage-suggest', '#coverage-csv', '#coverage-png']) assert.ok(await tab.locator(b).isDisabled(), `${b} waits for figures`);
     assert.ok(!seen.some((u) => u.includes('distance=walking') && u.includes('/tiles/')), 'no walking tile asked for');
     await tab.screenshot({ path: join(out, 'coverage-no-paths-note.png') });
     // The language switch re-words the note; the straight-line reaches still work.

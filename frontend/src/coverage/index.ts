@@ -87,7 +87,9 @@ class CoverageView {
   private withoutPaths() {
     noPaths = true;
     fillChoices();
+    this.reach = reachOf(($('coverage-radius') as HTMLSelectElement).value);
     this.note(t('c_noPaths'));
+    this.render();
     document.body.dataset.coverage = 'no_paths';
   }
 
@@ -158,6 +160,8 @@ class CoverageView {
     reach.dataset.i18n = this.reach.walking ? 'c_legendWalk' : 'c_legendReach';
     reach.textContent = t(reach.dataset.i18n);
     $('coverage-legend-dot').classList.toggle('walk', this.reach.walking);
+    // Suggestions and downloads are for the reach the table shows: none while there is no table.
+    for (const id of ['coverage-suggest', 'coverage-csv', 'coverage-png']) ($(id) as HTMLButtonElement).disabled = !this.answer;
     if (this.chosen === null) {
       $('coverage-covers').textContent = '';
       delete $('coverage-covers').dataset.count;
