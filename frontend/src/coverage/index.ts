@@ -64,7 +64,7 @@ class CoverageView {
     this.sites = [];
     this.chosen = null;
     this.uncovered = null;
-    this.note('');
+    this.note(null);
     this.render();
     let answer: CoverageAnswer;
     try {
@@ -88,18 +88,19 @@ class CoverageView {
     noPaths = true;
     fillChoices();
     this.reach = reachOf(($('coverage-radius') as HTMLSelectElement).value);
-    this.note(t('c_noPaths'));
+    this.note('c_noPaths');
     this.render();
     document.body.dataset.coverage = 'no_paths';
   }
 
-  private note(text: string) {
+  /** The note over the figures: the text of `key`, or none. */
+  private note(key: string | null) {
     const box = $('coverage-note');
-    box.textContent = text;
-    box.hidden = text === '';
-    // Re-written in the other language by the page's fixed texts while it is shown.
-    if (text === '') delete box.dataset.i18n;
-    else box.dataset.i18n = 'c_noPaths';
+    box.textContent = key === null ? '' : t(key);
+    box.hidden = key === null;
+    // As one of the page's fixed texts, it is re-written in the other language while shown.
+    if (key === null) delete box.dataset.i18n;
+    else box.dataset.i18n = key;
   }
 
   async suggest() {
