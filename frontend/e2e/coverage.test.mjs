@@ -154,8 +154,10 @@ test('suggested sites are listed and one clicked highlights who it would cover',
   await page.click('#coverage-sites li[data-rank="1"] button');
   await page.waitForFunction(() => document.getElementById('coverage-covers').dataset.count !== undefined);
   const count = Number(await page.$eval('#coverage-covers', (e) => e.dataset.count));
-  // The first site's gain is exactly the households left out within the radius of it.
+  // The first site's gain is exactly the households left out within the radius of it, which the
+  // answer names.
   assert.equal(count, expected.sites[0].gain);
+  assert.equal(count, expected.sites[0].households.length);
   await settle(page);
   assert.equal(await page.evaluate(() => Number(document.body.dataset.coverageHighlighted)), count);
   if (count > 0) {
@@ -277,11 +279,14 @@ test('suggestions for the walk are asked by walking and listed', async () => {
   for (const [i, s] of expected.sites.entries()) assert.ok(listed[i][1].includes(`+${s.gain} `), `gain of site ${s.rank}`);
   await page.click('#coverage-sites li[data-rank="1"] button');
   await page.waitForFunction(() => document.getElementById('coverage-covers').dataset.count !== undefined);
-  // Those left out within 1,200 m in a straight line: the walk reaches the gain of them, never more.
+  // Exactly the households the server names for the site, as many as it gains on foot.
   const count = Number(await page.$eval('#coverage-covers', (e) => e.dataset.count));
-  assert.ok(count >= expected.sites[0].gain, `${count} marked, gain ${expected.sites[0].gain}`);
-  assert.ok((await page.textContent('#coverage-covers')).includes(`${expected.sites[0].gain}`));
+  assert.equal(count, expected.sites[0].gain);
+  assert.equal(count, expected.sites[0].households.length);
   await settle(page);
+  assert.equal(await page.evaluate(() => Number(document.body.dataset.coverageHighlighted)), count);
+  // No circle around the site: the walk's reach is not one.
+  assert.equal(await page.evaluate(() => window.gridmap.queryRenderedFeatures({ layers: ['coverage-site-reach'] }).length), 0);
   await page.screenshot({ path: join(out, 'coverage-walk-site.png') });
 });
 

@@ -5,13 +5,13 @@
 // household counts.
 import { ApiError, api, type Me } from '../api';
 import { $, clearError, el, showError } from '../dom';
-import { KINDS, kindName, onLangChange, t, zh } from '../i18n';
+import { KINDS, kindName, onLangChange, t } from '../i18n';
 import { mapReady, popClick, pushClick, theMap } from '../map';
 import { addTab } from '../tabs';
 import { allUncovered, downloadPng, save, toCsv } from './download';
 import { highlight, removeLayers, showLayers } from './layers';
 import { RADII, type Reach, WALK, WALK_M, choiceName, reachOf, reachQuery, tagOf, valueOf } from './reach';
-import { renderSites, within } from './suggestions';
+import { renderSites } from './suggestions';
 import { renderSummary, renderTable } from './table';
 import './text';
 import type { CoverageAnswer, Site, Suggestions } from './types';
@@ -123,18 +123,16 @@ class CoverageView {
 
   private pick(s: Site) {
     this.chosen = s.rank;
-    const { radius, walking } = this.reach;
-    // A straight radius: those left out within it are exactly the ones a station there would
-    // cover. A walk reaches some of those within its length in a straight line (never more), and
-    // which ones only the server's network knows, so they are marked and the gain said beside.
-    const covers = within([s.lon, s.lat], radius, this.uncovered ?? []);
+    // The server names the households each site newly covers (on foot for the walk, which no
+    // circle drawn here could tell); their places are in the list of those left out.
+    const codes = new Set(s.households);
+    const covers = (this.uncovered ?? []).filter((f) => codes.has(String(f.id ?? f.properties?.code)));
+    // A straight radius is also drawn around the site; the walk's reach is not a circle.
     highlight(theMap(), this.sites.map((x) => [x.lon, x.lat]),
-      covers.map((f) => f.geometry.coordinates as [number, number]), [s.lon, s.lat], radius);
+      covers.map((f) => f.geometry.coordinates as [number, number]),
+      this.reach.walking ? undefined : [s.lon, s.lat], this.reach.radius);
     theMap().flyTo({ center: [s.lon, s.lat], zoom: Math.max(theMap().getZoom(), 16) });
-    const label = walking
-      ? t('c_coversWalk').replace('{m}', zh() ? String(radius) : radius.toLocaleString('en-US')).replace('{gain}', String(s.gain))
-      : t('c_covers');
-    $('coverage-covers').textContent = `${label}: ${covers.length}`;
+    $('coverage-covers').textContent = `${t(this.reach.walking ? 'c_coversWalk' : 'c_covers')}: ${covers.length}`;
     $('coverage-covers').dataset.count = String(covers.length);
     this.render();
   }

@@ -14,6 +14,8 @@ export interface CoverageAnswer extends Measured {
 export interface Site {
   rank: number; lon: number; lat: number; building_code: string | null; address: string | null;
   area_code: string | null; gain: number; covered: number; share: number | null;
+  /** Codes of the households it newly covers, those the caller may see. */
+  households: string[];
 }
 export interface Suggestions {
   households: number; covered_before: number; share_before: number | null; distance?: 'walking'; sites: Site[];
