@@ -61,12 +61,12 @@ test('layer toggles change what is drawn', async () => {
   await page.evaluate(() => window.gridmap.jumpTo({ center: [111.6388, 31.8699], zoom: 14 }));
   await settle();
   const before = await mapShot('layers-on.png');
-  for (const g of ['areas', 'red_yards', 'buildings', 'households_layer', 'stations']) await page.locator(`#toggles input[data-group="${g}"]`).uncheck();
+  for (const g of ['areas', 'red_yards', 'paths_layer', 'buildings', 'households_layer', 'stations']) await page.locator(`#toggles input[data-group="${g}"]`).uncheck();
   await settle();
   const offShot = await mapShot('layers-off.png');
   assert.ok(!before.equals(offShot), 'hiding every layer changed nothing');
   assert.ok(await variance(offShot) < await variance(before), 'hiding layers should leave a plainer map');
-  for (const g of ['areas', 'red_yards', 'buildings', 'households_layer', 'stations']) await page.locator(`#toggles input[data-group="${g}"]`).check();
+  for (const g of ['areas', 'red_yards', 'paths_layer', 'buildings', 'households_layer', 'stations']) await page.locator(`#toggles input[data-group="${g}"]`).check();
   await settle();
 });
 

@@ -13,6 +13,7 @@ const T: Record<string, [string, string]> = {
   area: ['区域统计', 'Area statistics'],
   areas: ['行政区/网格', 'Areas / grids'],
   red_yards: ['红色屋场', 'Red house-yards'],
+  paths_layer: ['道路', 'Roads and paths'],
   buildings: ['楼栋', 'Buildings'],
   households_layer: ['住户', 'Households'],
   stations: ['站点', 'Stations'],

@@ -34,7 +34,6 @@ export async function startMap(who: Me) {
     delete style.sources.households;
     style.layers = style.layers.filter((l) => !('source' in l) || l.source !== 'households');
   }
-  await withPaths(style);
   map = new maplibregl.Map({
     container: 'map',
     style,
@@ -50,25 +49,6 @@ export async function startMap(who: Me) {
   map.on('click', (ev) => clicks[clicks.length - 1]?.(ev));
 }
 
-/** The road and path network (the server's `paths` tiles, from zoom 12, where it has one) as thin
- * grey lines under everything else: the walks the coverage view measures go along them. Taken
- * from the style when the server lists it there, else from its TileJSON; left out when the server
- * serves no such layer. */
-async function withPaths(style: maplibregl.StyleSpecification) {
-  if (style.layers.some((l) => 'source' in l && l.source === 'paths')) return;
-  if (!style.sources.paths) {
-    const res = await fetch('tiles/paths.json', { headers: { Authorization: bearer() } }).catch(() => null);
-    if (!res?.ok) return;
-    style.sources.paths = { type: 'vector', url: `${here}tiles/paths.json` };
-  }
-  const under = style.layers.findIndex((l) => l.type !== 'background');
-  style.layers.splice(under < 0 ? style.layers.length : under, 0, {
-    id: 'paths', type: 'line', source: 'paths', 'source-layer': 'paths', minzoom: 12,
-    layout: { 'line-cap': 'round', 'line-join': 'round' },
-    paint: { 'line-color': '#9e9e9e', 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 0.5, 16, 2] },
-  });
-}
-
 /** Reloads the area tiles, after a commit changed outlines. The server's tiles carry an ETag of the
  * data's generation with `no-cache`, so the browser revalidates and gets the new ones. */
 export function refreshAreaTiles() {
@@ -76,11 +56,13 @@ export function refreshAreaTiles() {
 }
 
 // --- layer toggles and legend ----------------------------------------------------------------
-let groups = ['areas', 'red_yards', 'buildings', 'households_layer', 'stations'];
+let groups = ['areas', 'red_yards', 'paths_layer', 'buildings', 'households_layer', 'stations'];
 function groupOf(layer: { id: string; source?: unknown }): string | null {
   if (layer.id.startsWith('red_yard')) return 'red_yards';
   switch (layer.source) {
     case 'areas': return 'areas';
+    // Roads and footpaths, where the server has a path network: what the walks go along.
+    case 'paths': return 'paths_layer';
     case 'buildings': return 'buildings';
     case 'households': return 'households_layer';
     case 'stations': return 'stations';
