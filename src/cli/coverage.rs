@@ -25,17 +25,13 @@ pub async fn run(database: &str, args: CoverageArgs) -> anyhow::Result<()> {
     )?;
     let source = Source::parse(Some(&args.candidates), args.spacing_m)?;
     let distance = analysis::Distance::parse(Some(&args.distance))?;
-    let report = analysis::report(&index, question);
-    let walking = match distance {
-        analysis::Distance::Walking => Some(analysis::walk(&index, &report)?),
-        analysis::Distance::Straight => None,
-    };
+    let report = analysis::measure(&index, question, distance)?;
     let found = match args.suggest {
         Some(k) => Some((k, analysis::suggest(&index, &report, source, k)?)),
         None => None,
     };
     let mut out = std::io::stdout().lock();
-    let coverage = json::coverage_walking(&index, &report, walking.as_ref(), true);
+    let coverage = json::coverage(&index, &report, true);
     if args.json {
         let suggestions = found
             .as_ref()

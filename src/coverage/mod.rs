@@ -23,7 +23,7 @@ pub mod walking;
 pub use candidates::{Candidate, Source};
 pub use error::CoverageError;
 pub use question::{Question, Radius, station_kind};
-pub use report::{Report, Tally, report};
+pub use report::{Report, Tally, measure, report};
 pub use sites::{Site, Suggestions, suggest};
 pub use walking::{Distance, Walking, walk};
 

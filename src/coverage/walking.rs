@@ -34,6 +34,14 @@ impl Distance {
             Some(other) => Err(CoverageError::Distance(crate::domain::clip(other))),
         }
     }
+
+    /// The name in queries and answers.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Straight => "straight",
+            Self::Walking => "walking",
+        }
+    }
 }
 
 /// Walking figures beside a [`Report`].
