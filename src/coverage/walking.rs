@@ -45,8 +45,11 @@ impl Distance {
 }
 
 /// Walking figures beside a [`Report`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Walking {
+    /// The walks from every station of the kind, as far as the radius: the stretches of path they
+    /// reach are [`Reach::segments`].
+    pub reach: Reach,
     /// For each household of the report, the walk to its nearest station of the kind, metres, when
     /// at most the radius.
     pub metres: Vec<Option<f64>>,
@@ -99,6 +102,7 @@ pub fn walk(index: &Index, report: &Report) -> Result<Walking, CoverageError> {
         }
     }
     Ok(Walking {
+        reach,
         metres,
         covered,
         by_area,
