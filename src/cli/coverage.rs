@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use super::open_store;
+use crate::access::Sight;
 use crate::config::CoverageArgs;
 use crate::coverage::json::{self, Figures};
 use crate::coverage::{self as analysis, Question, Source};
@@ -35,7 +36,7 @@ pub async fn run(database: &str, args: CoverageArgs) -> anyhow::Result<()> {
     if args.json {
         let suggestions = found
             .as_ref()
-            .map(|(k, f)| json::suggestions(&index, &report, f, *k, Crs::Wgs84));
+            .map(|(k, f)| json::suggestions(&index, &report, f, *k, Crs::Wgs84, &|_| Sight::Full));
         let doc = match suggestions {
             Some(s) => serde_json::json!({"coverage": coverage, "suggestions": s}),
             None => serde_json::to_value(&coverage)?,
@@ -71,7 +72,7 @@ pub async fn run(database: &str, args: CoverageArgs) -> anyhow::Result<()> {
         )?;
     }
     if let Some((k, f)) = &found {
-        let s = json::suggestions(&index, &report, f, *k, Crs::Wgs84);
+        let s = json::suggestions(&index, &report, f, *k, Crs::Wgs84, &|_| Sight::Full);
         writeln!(
             out,
             "\n{} {} for new stations, chosen from {} candidates ({}):",

@@ -201,10 +201,21 @@ pub struct SiteAnswer {
     pub covered: usize,
     /// `covered / households`, 4 decimals.
     pub share: Option<f64>,
+    /// Codes of the households it newly covers, those the caller may see (a scoped caller's
+    /// households elsewhere are counted in `gain` but not named).
+    pub households: Vec<String>,
 }
 
-/// The suggestions answer of `report` and `found`, `k` having been asked for.
-pub fn suggestions(index: &Index, report: &Report, found: &Suggestions, k: usize, crs: Crs) -> SuggestionsAnswer {
+/// The suggestions answer of `report` and `found`, `k` having been asked for; `sight` says how
+/// much of each household (index into the snapshot) the caller may see.
+pub fn suggestions(
+    index: &Index,
+    report: &Report,
+    found: &Suggestions,
+    k: usize,
+    crs: Crs,
+    sight: &dyn Fn(u32) -> Sight,
+) -> SuggestionsAnswer {
     let q = &report.question;
     let households = report.total.households;
     let of = |covered: usize| (households > 0).then(|| share(covered as f64 / households as f64));
@@ -246,6 +257,12 @@ pub fn suggestions(index: &Index, report: &Report, found: &Suggestions, k: usize
                     gain: s.gain,
                     covered: s.covered,
                     share: of(s.covered),
+                    households: s
+                        .households
+                        .iter()
+                        .filter(|&&h| sight(h) != Sight::Hidden)
+                        .map(|&h| index.households.get(h).code.to_string())
+                        .collect(),
                 }
             })
             .collect(),

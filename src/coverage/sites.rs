@@ -56,6 +56,8 @@ pub struct Site {
     pub gain: usize,
     /// Households covered once it and the sites before it are built.
     pub covered: usize,
+    /// The households it newly covers (indices into the snapshot's households), `gain` of them.
+    pub households: Vec<u32>,
 }
 
 /// The sites suggested for a [`Report`]'s question, best first.
@@ -82,10 +84,8 @@ pub fn suggest(index: &Index, report: &Report, source: Source, k: usize) -> Resu
             max: MAX_RADIUS_M,
         });
     }
-    let uncovered: Vec<LonLat> = report
-        .uncovered()
-        .map(|j| index.households.get(report.households[j]).location)
-        .collect();
+    let left_out: Vec<u32> = report.uncovered().map(|j| report.households[j]).collect();
+    let uncovered: Vec<LonLat> = left_out.iter().map(|&h| index.households.get(h).location).collect();
     let candidates = gather(index, &report.question, source, &uncovered)?;
     let walks = match report.distance() {
         Distance::Straight => None,
@@ -136,7 +136,8 @@ pub fn suggest(index: &Index, report: &Report, source: Source, k: usize) -> Resu
             continue;
         }
         // Measured this round and still on top: nothing else can gain more.
-        for u in left.covered_by(i, c.location, &done) {
+        let newly = left.covered_by(i, c.location, &done);
+        for &u in &newly {
             done[u as usize] = true;
         }
         covered += g;
@@ -144,6 +145,7 @@ pub fn suggest(index: &Index, report: &Report, source: Source, k: usize) -> Resu
             candidate: c,
             gain: g,
             covered,
+            households: newly.iter().map(|&u| left_out[u as usize]).collect(),
         });
     }
     Ok(Suggestions {

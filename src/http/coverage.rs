@@ -195,8 +195,9 @@ pub struct SuggestParams {
 
 /// The `k` sites for new stations of `kind` that cover the most households still uncovered within
 /// `radius_m`, the existing stations staying (the maximal covering location problem, solved
-/// greedily with lazy evaluation), each with the households it newly covers and the cumulative
-/// share. Viewers are refused (403): the sites are ranked by households.
+/// greedily with lazy evaluation), each with how many households it newly covers, their codes (as
+/// far as the caller may see them) and the cumulative share. Viewers are refused (403): the sites
+/// are ranked by households.
 #[utoipa::path(get, path = "/api/v1/coverage/suggestions", tag = "coverage", params(SuggestParams),
     responses((status = 200, body = SuggestionsAnswer),
         (status = 400, description = "bad kind, radius, area code, k, candidates or spacing, or too many candidates"),
@@ -222,10 +223,13 @@ pub async fn suggestions(
             "this account's role does not include household counts, by which sites are ranked".into(),
         ));
     }
+    let caller = auth.caller.clone();
     let answer: SuggestionsAnswer = blocking(move || {
+        let grant = caller.grant(&index);
         let report = analysis::measure(&index, question, distance)?;
         let found = analysis::suggest(&index, &report, source, k)?;
-        Ok::<_, CoverageError>(json::suggestions(&index, &report, &found, k, crs))
+        let sight = |h| grant.household(h);
+        Ok::<_, CoverageError>(json::suggestions(&index, &report, &found, k, crs, &sight))
     })
     .await??;
     record_area(
@@ -236,6 +240,19 @@ pub async fn suggestions(
         &answer.kind,
         answer.radius_m,
     )?;
+    // The sites name the households they would cover: a read of those households.
+    let named: Vec<&str> = answer
+        .sites
+        .iter()
+        .flat_map(|s| s.households.iter().map(String::as_str))
+        .collect();
+    if !named.is_empty() {
+        state.audit(
+            auth.entry(Action::ReadHouseholds, "households")
+                .codes(&named)
+                .detail(format!("coverage suggestions {} {} m", answer.kind, answer.radius_m)),
+        )?;
+    }
     respond::json(&answer)
 }
 

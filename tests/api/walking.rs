@@ -311,5 +311,20 @@ async fn uncovered_and_suggestions_on_foot() {
             found["covered_after"].as_u64() > found["covered_before"].as_u64(),
             "{b}: {found}"
         );
+        // The households each site names are those it newly covers on foot: no longer left out.
+        let named: Vec<String> = sites
+            .iter()
+            .flat_map(|s| s["households"].as_array().unwrap().iter())
+            .map(|h| h.as_str().unwrap().to_owned())
+            .collect();
+        let gains: u64 = sites.iter().map(|s| s["gain"].as_u64().unwrap()).sum();
+        assert_eq!(named.len() as u64, gains, "{b}: {found}");
+        let (_, left) = app
+            .get("/api/v1/coverage/uncovered?kind=red_station&radius_m=100&distance=walking")
+            .await;
+        assert!(
+            named.iter().all(|h| !codes(&left).contains(h)),
+            "{b}: {left} vs {found}"
+        );
     }
 }
