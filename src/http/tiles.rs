@@ -44,7 +44,7 @@ fn layer(name: &str) -> Result<TileLayer, TileError> {
 /// One vector tile of one layer.
 #[utoipa::path(get, path = "/tiles/{layer}/{z}/{x}/{y}.mvt", tag = "maps",
     params(
-        ("layer" = String, Path, description = "areas, buildings, households or stations"),
+        ("layer" = String, Path, description = "areas, buildings, households, stations or paths"),
         ("z" = u8, Path, description = "zoom, 0 to 22"),
         ("x" = u32, Path, description = "column, 0 to 2^z - 1, west to east"),
         ("y" = u32, Path, description = "row, 0 to 2^z - 1, north to south"),
@@ -206,7 +206,7 @@ fn no_households() -> ApiError {
 
 /// The TileJSON 3.0.0 document of a layer, with absolute tile URLs at the host the request used.
 #[utoipa::path(get, path = "/tiles/{layer}.json", tag = "maps",
-    params(("layer" = String, Path, description = "areas, buildings, households or stations")),
+    params(("layer" = String, Path, description = "areas, buildings, households, stations or paths")),
     responses(
         (status = 200, description = "TileJSON 3.0.0: tiles, minzoom, maxzoom, bounds, vector_layers", body = Object),
         (status = 304, description = "unchanged since the ETag given"),

@@ -15,7 +15,7 @@ pub enum TileError {
     },
     #[error("tile {axis} must be a whole number from 0 up, got {given:?}")]
     NotANumber { axis: &'static str, given: String },
-    #[error("no tile layer {0:?}: the layers are areas, buildings, households and stations")]
+    #[error("no tile layer {0:?}: the layers are areas, buildings, households, stations and paths")]
     UnknownLayer(String),
     #[error("tiles are addressed as /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt; {0:?} does not end in .mvt")]
     NotMvt(String),

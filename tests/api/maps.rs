@@ -13,7 +13,7 @@ use crate::{apps, error_of};
 #[tokio::test]
 async fn tilejson_describes_each_layer() {
     for app in apps().await {
-        for layer in ["areas", "buildings", "households", "stations"] {
+        for layer in ["areas", "buildings", "households", "stations", "paths"] {
             let (status, headers, bytes) = app.raw(get(&format!("/tiles/{layer}.json"))).await;
             assert_eq!(status, StatusCode::OK, "{}: {layer}", app.backend);
             assert_eq!(headers["cache-control"], "no-cache");
@@ -57,6 +57,13 @@ async fn tilejson_describes_each_layer() {
         let households: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(households["minzoom"], 14);
         assert_eq!(households["vector_layers"][0]["fields"]["head_name"], "String");
+        let (_, _, bytes) = app.raw(get("/tiles/paths.json")).await;
+        let paths: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(paths["minzoom"], 12);
+        assert_eq!(
+            paths["vector_layers"][0]["fields"],
+            json!({"code": "String", "name": "String", "highway": "String"})
+        );
     }
 }
 
@@ -144,9 +151,24 @@ async fn the_style_uses_nothing_outside_gridmap() {
             "stations",
             "county-label",
             "station-label",
+            "paths",
         ] {
             assert!(ids.contains(id), "no layer {id}");
         }
+        // Roads are drawn under the areas' outlines.
+        let at = |id: &str| {
+            style["layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|l| l["id"] == id)
+                .unwrap()
+        };
+        assert!(at("paths") < at("grid-line") && at("paths") < at("county-line"));
+        assert_eq!(
+            style["sources"]["paths"]["url"],
+            format!("http://{HOST}/tiles/paths.json")
+        );
     }
 }
 
