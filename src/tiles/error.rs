@@ -31,4 +31,7 @@ pub enum TileError {
     Prepare(String),
     #[error("cutting a tile: {0}")]
     Cut(String),
+    /// The coverage a coverage tile draws could not be measured (walking without paths).
+    #[error(transparent)]
+    Coverage(#[from] crate::coverage::CoverageError),
 }
