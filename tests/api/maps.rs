@@ -225,6 +225,16 @@ async fn openapi_lists_the_map_endpoints() {
         ] {
             assert!(doc["paths"].get(path).is_some(), "{}: {path} missing", app.backend);
         }
+        // The coverage tile documents its distance query parameter and the 409 without paths.
+        let coverage = &doc["paths"]["/tiles/coverage/{kind}/{radius_m}/{z}/{x}/{y}.mvt"]["get"];
+        let distance = coverage["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "distance")
+            .unwrap_or_else(|| panic!("no distance parameter: {coverage}"));
+        assert_eq!(distance["in"], "query");
+        assert!(coverage["responses"].get("409").is_some(), "{coverage}");
     }
 }
 
