@@ -20,6 +20,7 @@ mod map;
 mod postgis;
 mod suggestions;
 mod tiles;
+mod walking_tiles;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

@@ -310,3 +310,97 @@ async fn an_import_shows_in_the_next_tile_with_a_new_etag() {
         assert_eq!(by_code(&features, "VS-1").str("name"), Some("新志愿服务站"));
     }
 }
+
+#[tokio::test]
+async fn paths_are_lines_with_code_name_and_highway() {
+    for app in apps().await {
+        let b = app.backend;
+        app.import(Layer::Paths, &paths()).await.unwrap();
+        // The deepest zoom whose tile holds the whole network (112.119–112.131, 32.0501–32.06).
+        let z = (12..=16u8)
+            .rev()
+            .find(|&z| tile_at(z, 112.1189, 32.0601) == tile_at(z, 112.1311, 32.0500))
+            .expect("a tile holding the paths");
+        let xy = tile_at(z, 112.125, 32.055);
+        let features = tile(&app, "paths", z, xy).await;
+        assert_eq!(features.len(), 3, "{b}: {:?}", codes(&features));
+        let line = |f: &Feature| -> Vec<(f64, f64)> {
+            match &f.geometry {
+                Geometry::LineString(l) => l
+                    .coords()
+                    .map(|c| to_lonlat(z, xy, f64::from(c.x), f64::from(c.y)))
+                    .collect(),
+                other => panic!("{b}: not one line: {other:?}"),
+            }
+        };
+        // Two tile units, in degrees.
+        let tol = 2.0 * 360.0 / f64::from(1u32 << z) / f64::from(EXTENT);
+        let close = |got: (f64, f64), want: (f64, f64)| (got.0 - want.0).abs() < tol && (got.1 - want.1).abs() < tol;
+        let r1 = by_code(&features, "R1");
+        assert_eq!(
+            (r1.str("name"), r1.str("highway")),
+            (Some("东西路"), Some("residential")),
+            "{b}"
+        );
+        let r1 = line(r1);
+        assert_eq!(r1.len(), 2, "{b}: a straight road is its two ends: {r1:?}");
+        assert!(
+            close(r1[0], (112.119, 32.0501)) && close(r1[1], (112.131, 32.0501)),
+            "{b}: {r1:?}"
+        );
+        let l2 = by_code(&features, "L2");
+        assert_eq!((l2.str("name"), l2.str("highway")), (None, Some("footway")), "{b}");
+        let l2 = line(l2);
+        assert_eq!(l2.len(), 3, "{b}: {l2:?}");
+        for (got, want) in l2
+            .iter()
+            .zip([(112.119, 32.0501), (112.119, 32.0509), (112.12, 32.0509)])
+        {
+            assert!(close(*got, want), "{b}: {l2:?}");
+        }
+        let l3 = features
+            .iter()
+            .find(|f| f.str("code").is_some_and(|c| c.starts_with("path-")))
+            .expect("the path without a code");
+        assert_eq!(l3.str("highway"), Some("path"), "{b}");
+        let l3 = line(l3);
+        assert!(
+            close(l3[0], (112.13, 32.0501)) && close(l3[1], (112.13, 32.06)),
+            "{b}: {l3:?}"
+        );
+
+        // Nothing away from the paths, nor below zoom 12.
+        assert!(
+            tile(&app, "paths", z, tile_at(z, 112.30, 32.01)).await.is_empty(),
+            "{b}"
+        );
+        assert!(
+            tile(&app, "paths", 11, tile_at(11, 112.125, 32.055)).await.is_empty(),
+            "{b}"
+        );
+        // A street-level tile clips R1 to the tile and its buffer.
+        let z16 = tile_at(16, 112.1201, 32.0501);
+        let clipped = tile(&app, "paths", 16, z16).await;
+        let r1 = by_code(&clipped, "R1");
+        match &r1.geometry {
+            Geometry::LineString(l) => {
+                for c in l.coords() {
+                    let limit = -(BUFFER as f32) - 0.5..=EXTENT as f32 + BUFFER as f32 + 0.5;
+                    assert!(limit.contains(&c.x) && limit.contains(&c.y), "{b}: {c:?}");
+                }
+            }
+            other => panic!("{b}: {other:?}"),
+        }
+        // Paths are public: a viewer gets them too.
+        let viewer = app.token_for("viewer", gridmap::access::Role::Viewer, None).await;
+        let req = Request::get(format!("/tiles/paths/{z}/{}/{}.mvt", xy.0, xy.1))
+            .header("host", HOST)
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {viewer}"))
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, bytes) = app.raw(req).await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        assert_eq!(headers["cache-control"], "no-cache", "{b}: not private");
+        assert!(!bytes.is_empty(), "{b}");
+    }
+}
