@@ -9,8 +9,8 @@ use super::clip::{clip_line, clip_ring_in_place, contains_rect, rects_meet};
 use super::coord::{BUFFER, EXTENT, TileCoord, to_lonlat};
 use super::encode::{LayerBuilder, Shape, tile_bytes};
 use super::layers::{
-    AREA_LABELS, TileLayer, area_attributes, building_attributes, household_attributes, level_minzoom, path_attributes,
-    station_attributes,
+    AREA_LABELS, MINOR_PATHS_FROM, TileLayer, area_attributes, building_attributes, household_attributes,
+    is_minor_path, level_minzoom, path_attributes, station_attributes,
 };
 use super::simplify::{TOLERANCE, orient, simplify_line, simplify_ring, thin_into};
 use super::source::{BuildingShape, Part, TileSource};
@@ -83,6 +83,9 @@ pub fn render(
             }
             TileLayer::Paths => {
                 for i in source.paths_in(search) {
+                    if tile.z() < MINOR_PATHS_FROM && is_minor_path(index.paths.get(i)) {
+                        continue;
+                    }
                     if let Some(shape) = lines(&source.path_lines[i as usize], tile, &mut scratch) {
                         out.add(shape, &path_attributes(index.paths.get(i))).map_err(fail)?;
                     }

@@ -13,7 +13,7 @@
 //! | buildings | 14 | footprints are a few pixels below that |
 //! | households | 14 | center households (党员中心户) only below 16, every household from 16 |
 //! | stations | 10 | a few hundred per tile |
-//! | paths | 12 | roads and footpaths, for drawing the streets under the areas |
+//! | paths | 12 | roads, for drawing the streets under the areas; footpaths, tracks and lanes from 14 |
 //!
 //! Every layer is cut up to zoom 16 and overzoomed by the renderer past that (TileJSON `maxzoom`).
 //! Attributes of each layer are built in one function per layer, so what a layer reveals is decided
@@ -192,6 +192,19 @@ pub fn station_attributes(s: &Station) -> Attributes<'_> {
         out.push(("tier", Value::Str(t)));
     }
     out
+}
+
+/// The zoom from which minor paths (see [`is_minor_path`]) are in path tiles: a county's lanes
+/// to every door would make a zoom-12 tile a hundred kilobytes of lines thinner than a pixel.
+pub const MINOR_PATHS_FROM: u8 = 14;
+
+/// Footways, paths, tracks, steps, cycleways, bridleways and service lanes: OSM's `highway` values
+/// for ways that are not streets.
+pub fn is_minor_path(p: &Path) -> bool {
+    matches!(
+        p.highway.as_deref(),
+        Some("footway" | "path" | "track" | "steps" | "cycleway" | "bridleway" | "service" | "pedestrian")
+    )
 }
 
 pub fn path_attributes(p: &Path) -> Attributes<'_> {

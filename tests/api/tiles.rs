@@ -316,15 +316,10 @@ async fn paths_are_lines_with_code_name_and_highway() {
     for app in apps().await {
         let b = app.backend;
         app.import(Layer::Paths, &paths()).await.unwrap();
-        // The deepest zoom whose tile holds the whole network (112.119–112.131, 32.0501–32.06).
-        let z = (12..=16u8)
-            .rev()
-            .find(|&z| tile_at(z, 112.1189, 32.0601) == tile_at(z, 112.1311, 32.0500))
-            .expect("a tile holding the paths");
-        let xy = tile_at(z, 112.125, 32.055);
-        let features = tile(&app, "paths", z, xy).await;
-        assert_eq!(features.len(), 3, "{b}: {:?}", codes(&features));
-        let line = |f: &Feature| -> Vec<(f64, f64)> {
+        // Streets from zoom 12, footpaths and other minor ways from 14. R1 (112.119–112.131 along
+        // 32.0501°N) lies whole in one tile at zoom 13, the footway L2 and the path L3 each in one at
+        // zoom 14 (a tile border runs between them at 112.1250°E).
+        let line = |f: &Feature, z: u8, xy: (u32, u32)| -> Vec<(f64, f64)> {
             match &f.geometry {
                 Geometry::LineString(l) => l
                     .coords()
@@ -334,44 +329,65 @@ async fn paths_are_lines_with_code_name_and_highway() {
             }
         };
         // Two tile units, in degrees.
-        let tol = 2.0 * 360.0 / f64::from(1u32 << z) / f64::from(EXTENT);
-        let close = |got: (f64, f64), want: (f64, f64)| (got.0 - want.0).abs() < tol && (got.1 - want.1).abs() < tol;
-        let r1 = by_code(&features, "R1");
+        let tol = |z: u8| 2.0 * 360.0 / f64::from(1u32 << z) / f64::from(EXTENT);
+        let close = |z: u8, got: (f64, f64), want: (f64, f64)| {
+            (got.0 - want.0).abs() < tol(z) && (got.1 - want.1).abs() < tol(z)
+        };
+        let xy13 = tile_at(13, 112.125, 32.0501);
+        assert_eq!(xy13, tile_at(13, 112.1189, 32.0501));
+        assert_eq!(xy13, tile_at(13, 112.1311, 32.0501));
+        let z13 = tile(&app, "paths", 13, xy13).await;
+        assert_eq!(
+            codes(&z13),
+            BTreeSet::from(["R1".to_owned()]),
+            "{b}: streets only below 14"
+        );
+        let r1 = by_code(&z13, "R1");
         assert_eq!(
             (r1.str("name"), r1.str("highway")),
             (Some("东西路"), Some("residential")),
             "{b}"
         );
-        let r1 = line(r1);
+        let r1 = line(r1, 13, xy13);
         assert_eq!(r1.len(), 2, "{b}: a straight road is its two ends: {r1:?}");
         assert!(
-            close(r1[0], (112.119, 32.0501)) && close(r1[1], (112.131, 32.0501)),
+            close(13, r1[0], (112.119, 32.0501)) && close(13, r1[1], (112.131, 32.0501)),
             "{b}: {r1:?}"
+        );
+
+        let west = tile_at(14, 112.1195, 32.0505);
+        let features = tile(&app, "paths", 14, west).await;
+        assert_eq!(
+            codes(&features),
+            BTreeSet::from(["L2".to_owned(), "R1".to_owned()]),
+            "{b}"
         );
         let l2 = by_code(&features, "L2");
         assert_eq!((l2.str("name"), l2.str("highway")), (None, Some("footway")), "{b}");
-        let l2 = line(l2);
+        let l2 = line(l2, 14, west);
         assert_eq!(l2.len(), 3, "{b}: {l2:?}");
         for (got, want) in l2
             .iter()
             .zip([(112.119, 32.0501), (112.119, 32.0509), (112.12, 32.0509)])
         {
-            assert!(close(*got, want), "{b}: {l2:?}");
+            assert!(close(14, *got, want), "{b}: {l2:?}");
         }
+        let east = tile_at(14, 112.13, 32.055);
+        let features = tile(&app, "paths", 14, east).await;
         let l3 = features
             .iter()
             .find(|f| f.str("code").is_some_and(|c| c.starts_with("path-")))
             .expect("the path without a code");
         assert_eq!(l3.str("highway"), Some("path"), "{b}");
-        let l3 = line(l3);
+        let l3 = line(l3, 14, east);
         assert!(
-            close(l3[0], (112.13, 32.0501)) && close(l3[1], (112.13, 32.06)),
+            close(14, l3[0], (112.13, 32.0501)) && close(14, l3[1], (112.13, 32.06)),
             "{b}: {l3:?}"
         );
 
         // Nothing away from the paths, nor below zoom 12.
         assert!(
-            tile(&app, "paths", z, tile_at(z, 112.30, 32.01)).await.is_empty(),
+            tile(&app, "paths", 14, tile_at(14, 112.30, 32.01)).await.is_empty(),
             "{b}"
         );
         assert!(
@@ -393,7 +409,7 @@ async fn paths_are_lines_with_code_name_and_highway() {
         }
         // Paths are public: a viewer gets them too.
         let viewer = app.token_for("viewer", gridmap::access::Role::Viewer, None).await;
-        let req = Request::get(format!("/tiles/paths/{z}/{}/{}.mvt", xy.0, xy.1))
+        let req = Request::get(format!("/tiles/paths/13/{}/{}.mvt", xy13.0, xy13.1))
             .header("host", HOST)
             .header(axum::http::header::AUTHORIZATION, format!("Bearer {viewer}"))
             .body(Body::empty())
