@@ -79,6 +79,10 @@ pub struct MapCoverageArgs {
     /// Picture height, pixels (200 to 4000).
     #[arg(long, default_value_t = 900)]
     pub height: u64,
+    /// `walking`: reach and coverage on foot along the path network (e.g. `--radius-m 1200
+    /// --distance walking` for a 15-minute walk), the paths within the walk drawn instead of circles.
+    #[arg(long, default_value = "straight")]
+    pub distance: String,
     /// Where to write the PNG.
     #[arg(short, long)]
     pub output: PathBuf,
@@ -107,7 +111,8 @@ pub struct CoverageArgs {
     /// Spacing of the candidate grid, metres (with --candidates grid).
     #[arg(long)]
     pub spacing_m: Option<f64>,
-    /// `walking`: also count the households within the radius on foot along the path network.
+    /// `walking`: also count the households within the radius on foot along the path network (and
+    /// suggest sites by the households they reach on foot).
     #[arg(long, default_value = "straight")]
     pub distance: String,
     /// The answer as JSON (the API's shape) instead of a table.

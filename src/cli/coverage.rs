@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use super::open_store;
+use crate::access::Sight;
 use crate::config::CoverageArgs;
 use crate::coverage::json::{self, Figures};
 use crate::coverage::{self as analysis, Question, Source};
@@ -25,21 +26,17 @@ pub async fn run(database: &str, args: CoverageArgs) -> anyhow::Result<()> {
     )?;
     let source = Source::parse(Some(&args.candidates), args.spacing_m)?;
     let distance = analysis::Distance::parse(Some(&args.distance))?;
-    let report = analysis::report(&index, question);
-    let walking = match distance {
-        analysis::Distance::Walking => Some(analysis::walk(&index, &report)?),
-        analysis::Distance::Straight => None,
-    };
+    let report = analysis::measure(&index, question, distance)?;
     let found = match args.suggest {
         Some(k) => Some((k, analysis::suggest(&index, &report, source, k)?)),
         None => None,
     };
     let mut out = std::io::stdout().lock();
-    let coverage = json::coverage_walking(&index, &report, walking.as_ref(), true);
+    let coverage = json::coverage(&index, &report, true);
     if args.json {
         let suggestions = found
             .as_ref()
-            .map(|(k, f)| json::suggestions(&index, &report, f, *k, Crs::Wgs84));
+            .map(|(k, f)| json::suggestions(&index, &report, f, *k, Crs::Wgs84, &|_| Sight::Full));
         let doc = match suggestions {
             Some(s) => serde_json::json!({"coverage": coverage, "suggestions": s}),
             None => serde_json::to_value(&coverage)?,
@@ -75,7 +72,7 @@ pub async fn run(database: &str, args: CoverageArgs) -> anyhow::Result<()> {
         )?;
     }
     if let Some((k, f)) = &found {
-        let s = json::suggestions(&index, &report, f, *k, Crs::Wgs84);
+        let s = json::suggestions(&index, &report, f, *k, Crs::Wgs84, &|_| Sight::Full);
         writeln!(
             out,
             "\n{} {} for new stations, chosen from {} candidates ({}):",

@@ -1,4 +1,4 @@
-//! `gridmap map coverage --kind K --radius-m R [--area CODE] [--width W --height H] -o FILE.png`:
+//! `gridmap map coverage --kind K --radius-m R [--area CODE] [--distance walking] [--width W --height H] -o FILE.png`:
 //! the coverage map of the API, read straight from the store, with every household drawn (the
 //! command line holds the database credentials, so it sees what an admin sees).
 
@@ -18,7 +18,8 @@ pub async fn coverage(database: &str, args: MapCoverageArgs) -> anyhow::Result<(
     store.close().await;
     let index = tokio::task::spawn_blocking(move || data.map(Index::build)).await??;
     let question = Question::parse(&index, &args.kind, args.radius_m, args.area.as_deref(), None)?;
-    let report = analysis::report(&index, question);
+    let distance = analysis::Distance::parse(Some(&args.distance))?;
+    let report = analysis::measure(&index, question, distance)?;
     let glyphs = Glyphs::system();
     if glyphs.font().is_none() {
         eprintln!("warning: no CJK font installed (apt-get install fonts-noto-cjk); the map has no text");

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use super::{Report, Suggestions, Tally, Walking};
+use super::{Distance, Report, Suggestions, Tally};
 use crate::access::Sight;
 use crate::domain::{Crs, Level};
 use crate::index::Index;
@@ -94,14 +94,11 @@ pub struct AreaCoverage {
     pub walking: Option<WalkingFigures>,
 }
 
-/// The coverage answer of `report`; `counts` says whether household figures are shown.
+/// The coverage answer of `report`, with its walking figures (if measured on foot) beside the
+/// straight-line ones; `counts` says whether household figures are shown.
 pub fn coverage(index: &Index, report: &Report, counts: bool) -> CoverageAnswer {
-    coverage_walking(index, report, None, counts)
-}
-
-/// [`coverage`] with the walking figures of `walking` beside the straight-line ones.
-pub fn coverage_walking(index: &Index, report: &Report, walking: Option<&Walking>, counts: bool) -> CoverageAnswer {
     let q = &report.question;
+    let walking = report.walking.as_ref();
     let area = q.area.map(|a| index.areas.get(a));
     CoverageAnswer {
         kind: q.kind.to_string(),
@@ -110,7 +107,7 @@ pub fn coverage_walking(index: &Index, report: &Report, walking: Option<&Walking
         area_name: area.map(|a| a.name.clone()),
         level: q.level,
         figures: Figures::new(&report.total, counts),
-        distance: walking.map(|_| "walking"),
+        distance: walking.map(|_| Distance::Walking.as_str()),
         walking: walking.map(|w| WalkingFigures::new(report.total.households, w.covered, counts)),
         by_area: report
             .by_area
@@ -162,6 +159,8 @@ pub fn uncovered_feature(index: &Index, report: &Report, j: usize, sight: Sight,
 pub struct SuggestionsAnswer {
     pub kind: String,
     pub radius_m: f64,
+    /// `straight` or `walking`: how a station's reach is measured.
+    pub distance: &'static str,
     pub area_code: Option<String>,
     /// `buildings` or `grid`.
     pub candidates: &'static str,
@@ -202,25 +201,38 @@ pub struct SiteAnswer {
     pub covered: usize,
     /// `covered / households`, 4 decimals.
     pub share: Option<f64>,
+    /// Codes of the households it newly covers, those the caller may see (a scoped caller's
+    /// households elsewhere are counted in `gain` but not named).
+    pub households: Vec<String>,
 }
 
-/// The suggestions answer of `report` and `found`, `k` having been asked for.
-pub fn suggestions(index: &Index, report: &Report, found: &Suggestions, k: usize, crs: Crs) -> SuggestionsAnswer {
+/// The suggestions answer of `report` and `found`, `k` having been asked for; `sight` says how
+/// much of each household (index into the snapshot) the caller may see.
+pub fn suggestions(
+    index: &Index,
+    report: &Report,
+    found: &Suggestions,
+    k: usize,
+    crs: Crs,
+    sight: &dyn Fn(u32) -> Sight,
+) -> SuggestionsAnswer {
     let q = &report.question;
     let households = report.total.households;
     let of = |covered: usize| (households > 0).then(|| share(covered as f64 / households as f64));
-    let after = found.sites.last().map_or(report.total.covered, |s| s.covered);
+    let before = report.covered();
+    let after = found.sites.last().map_or(before, |s| s.covered);
     SuggestionsAnswer {
         kind: q.kind.to_string(),
         radius_m: q.radius.metres(),
+        distance: report.distance().as_str(),
         area_code: q.area.map(|a| index.areas.get(a).code.to_string()),
         candidates: found.source.as_str(),
         spacing_m: found.source.spacing_m(),
         k,
         candidates_weighed: found.candidates,
         households,
-        covered_before: report.total.covered,
-        share_before: of(report.total.covered),
+        covered_before: before,
+        share_before: of(before),
         covered_after: after,
         share_after: of(after),
         sites: found
@@ -245,6 +257,12 @@ pub fn suggestions(index: &Index, report: &Report, found: &Suggestions, k: usize
                     gain: s.gain,
                     covered: s.covered,
                     share: of(s.covered),
+                    households: s
+                        .households
+                        .iter()
+                        .filter(|&&h| sight(h) != Sight::Hidden)
+                        .map(|&h| index.households.get(h).code.to_string())
+                        .collect(),
                 }
             })
             .collect(),

@@ -2,14 +2,16 @@
 //! nearest one is, and where new stations would reach the most households left out.
 //!
 //! Pure functions over an [`crate::index::Index`] snapshot; nothing here does I/O. Distances are
-//! straight-line geodesic metres on the WGS 84 ellipsoid, positions WGS 84 longitude/latitude.
+//! straight-line geodesic metres on the WGS 84 ellipsoid, or metres walked along the path network
+//! (each piece geodesic), positions WGS 84 longitude/latitude.
 //!
 //! The path of a question: [`Question::parse`] checks kind, radius, area and level once →
 //! [`report`] finds every household's nearest station of the kind (the dispatcher's nearest
-//! search, [`nearest`]) and tallies the households within the radius, in all and by area →
-//! [`suggest`] lays candidate sites ([`candidates`]) near the households left out and picks the K
-//! that cover the most of them ([`sites`]) → [`json`] writes the answers the HTTP API and the
-//! command line share.
+//! search, [`nearest`]) and tallies the households within the radius, in all and by area; on foot
+//! ([`measure`] with [`Distance::Walking`]) [`walk`] adds every household's walk along the path
+//! network, which then decides who is covered → [`suggest`] lays candidate sites ([`candidates`])
+//! near the households left out and picks the K that cover the most of them, in the report's
+//! measure ([`sites`]) → [`json`] writes the answers the HTTP API and the command line share.
 
 pub mod candidates;
 mod error;
@@ -23,7 +25,7 @@ pub mod walking;
 pub use candidates::{Candidate, Source};
 pub use error::CoverageError;
 pub use question::{Question, Radius, station_kind};
-pub use report::{Report, Tally, report};
+pub use report::{Report, Tally, measure, report};
 pub use sites::{Site, Suggestions, suggest};
 pub use walking::{Distance, Walking, walk};
 

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::Question;
 use super::nearest::nearest_stations;
+use super::{CoverageError, Distance, Question, Walking};
 use crate::index::{Index, Nearby};
 
 /// Figures for one set of households.
@@ -67,6 +67,9 @@ pub struct Report {
     /// The areas of the breakdown level inside the area asked about (all of that level without
     /// one), in code order. Households in no area of that level count in the total only.
     pub by_area: Vec<(u32, Tally)>,
+    /// The walks to the stations, when coverage is measured on foot ([`measure`] with
+    /// [`Distance::Walking`]); then a household is covered when its walk is within the radius.
+    pub walking: Option<Walking>,
 }
 
 impl Report {
@@ -75,10 +78,28 @@ impl Report {
         self.nearest.as_ref().map(|n| n[j])
     }
 
-    /// Whether the `j`-th household asked about has a station of the kind within the radius.
+    /// How coverage is measured: on foot when the report has the walks.
+    pub fn distance(&self) -> Distance {
+        match self.walking {
+            Some(_) => Distance::Walking,
+            None => Distance::Straight,
+        }
+    }
+
+    /// Whether the `j`-th household asked about has a station of the kind within the radius (on
+    /// foot when the report measures walks).
     pub fn is_covered(&self, j: usize) -> bool {
-        self.nearest(j)
-            .is_some_and(|n| n.distance_m <= self.question.radius.metres())
+        match &self.walking {
+            Some(w) => w.metres[j].is_some(),
+            None => self
+                .nearest(j)
+                .is_some_and(|n| n.distance_m <= self.question.radius.metres()),
+        }
+    }
+
+    /// Households covered, in the report's measure.
+    pub fn covered(&self) -> usize {
+        self.walking.as_ref().map_or(self.total.covered, |w| w.covered)
     }
 
     /// Positions (into [`Self::households`]) of the households not covered.
@@ -87,7 +108,18 @@ impl Report {
     }
 }
 
-/// Coverage for `question` over the snapshot `index`.
+/// Coverage for `question` over the snapshot `index`, measured by `distance`: the straight-line
+/// figures always, and the walks beside them on foot ([`CoverageError::NoPaths`] without a path
+/// network).
+pub fn measure(index: &Index, question: Question, distance: Distance) -> Result<Report, CoverageError> {
+    let mut report = report(index, question);
+    if distance == Distance::Walking {
+        report.walking = Some(super::walk(index, &report)?);
+    }
+    Ok(report)
+}
+
+/// Coverage for `question` over the snapshot `index`, in straight-line geodesic metres.
 pub fn report(index: &Index, question: Question) -> Report {
     let households: Vec<u32> = (0..index.households.len() as u32)
         .filter(|&h| question.holds_household(index, h))
@@ -143,6 +175,7 @@ pub fn report(index: &Index, question: Question) -> Report {
         nearest,
         total,
         by_area,
+        walking: None,
     }
 }
 

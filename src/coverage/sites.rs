@@ -18,15 +18,26 @@
 //! measures it ([`crate::index::geodesic::ground_distance_m`] from the household), so that stations
 //! built at the suggested sites raise coverage by exactly the gains reported. Only households of the
 //! area asked about count.
+//!
+//! On foot (a report measured with [`Distance::Walking`]) a site covers the households whose walk
+//! from it along the path network is within the radius, measured as [`super::walk`] measures
+//! the stations' walks (one bounded Dijkstra from the site). A walk is never shorter than the
+//! straight line, so the straight-line gain is an upper bound of the walking one: candidates start
+//! in the queue at it and a walk is measured only for those that rise to the top.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use std::collections::HashMap;
+
+use geo::Coord;
+
 use super::candidates::{Candidate, Source, gather};
-use super::{CoverageError, Report};
+use super::{CoverageError, Distance, Report};
 use crate::domain::LonLat;
 use crate::index::geodesic::ground_distance_m;
 use crate::index::{Index, PointGrid};
+use crate::network::{Network, Reach, Snap};
 
 /// The most sites one suggestion makes.
 pub const MAX_K: usize = 100;
@@ -45,6 +56,8 @@ pub struct Site {
     pub gain: usize,
     /// Households covered once it and the sites before it are built.
     pub covered: usize,
+    /// The households it newly covers (indices into the snapshot's households), `gain` of them.
+    pub households: Vec<u32>,
 }
 
 /// The sites suggested for a [`Report`]'s question, best first.
@@ -57,7 +70,8 @@ pub struct Suggestions {
     pub sites: Vec<Site>,
 }
 
-/// Up to `k` sites for new stations of the report's kind, chosen greedily (see the module).
+/// Up to `k` sites for new stations of the report's kind, chosen greedily (see the module); a
+/// site's reach is measured as the report measures coverage, in a straight line or on foot.
 pub fn suggest(index: &Index, report: &Report, source: Source, k: usize) -> Result<Suggestions, CoverageError> {
     if !(1..=MAX_K).contains(&k) {
         return Err(CoverageError::K { given: k, max: MAX_K });
@@ -70,51 +84,60 @@ pub fn suggest(index: &Index, report: &Report, source: Source, k: usize) -> Resu
             max: MAX_RADIUS_M,
         });
     }
-    let uncovered: Vec<LonLat> = report
-        .uncovered()
-        .map(|j| index.households.get(report.households[j]).location)
-        .collect();
+    let left_out: Vec<u32> = report.uncovered().map(|j| report.households[j]).collect();
+    let uncovered: Vec<LonLat> = left_out.iter().map(|&h| index.households.get(h).location).collect();
     let candidates = gather(index, &report.question, source, &uncovered)?;
-    let left = Uncovered {
+    let walks = match report.distance() {
+        Distance::Straight => None,
+        Distance::Walking => {
+            let net = super::walking::network(index)?;
+            let doors = uncovered.iter().map(|p| net.snap(coord(*p))).collect();
+            Some(Walks {
+                net,
+                doors,
+                measured: HashMap::new(),
+            })
+        }
+    };
+    let mut left = Uncovered {
         grid: PointGrid::new(uncovered.iter().enumerate().map(|(u, p)| (*p, u as u32))),
         locations: uncovered,
         radius_m,
+        walks,
     };
     let mut done = vec![false; left.locations.len()];
-    let gain = |c: LonLat, done: &[bool]| {
-        let mut n = 0usize;
-        left.covered_by(c, done, |_| n += 1);
-        n
-    };
 
-    // (last known gain, candidate, the round it was measured in); ties to the first candidate.
+    // (last known gain, candidate, the round it was measured in); ties to the first candidate. On
+    // foot, the first gains are the straight-line ones, an upper bound (a walk is never shorter
+    // than the straight line), so they wait as if measured in no round: the walks are measured only
+    // for the candidates that reach the top.
+    let first_round = if left.walks.is_some() { NOT_MEASURED } else { 0 };
     let mut queue: BinaryHeap<(usize, Reverse<u32>, usize)> = candidates
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
-            let g = gain(c.location, &done);
-            (g > 0).then_some((g, Reverse(i as u32), 0))
+            let g = left.straight_gain(c.location, &done);
+            (g > 0).then_some((g, Reverse(i as u32), first_round))
         })
         .collect();
     let mut sites: Vec<Site> = Vec::with_capacity(k);
-    let mut covered = report.total.covered;
+    let mut covered = report.covered();
     while sites.len() < k {
         let Some((g, Reverse(i), round)) = queue.pop() else {
             break;
         };
         let c = candidates[i as usize];
-        if round < sites.len() {
-            // Measured before the last site was added: measure again and queue it by that.
-            let now = gain(c.location, &done);
+        if round != sites.len() {
+            // Measured before the last site was added (or not yet): measure again and queue it by that.
+            let now = left.covered_by(i, c.location, &done).len();
             if now > 0 {
                 queue.push((now, Reverse(i), sites.len()));
             }
             continue;
         }
         // Measured this round and still on top: nothing else can gain more.
-        let mut newly = Vec::with_capacity(g);
-        left.covered_by(c.location, &done, |u| newly.push(u));
-        for u in newly {
+        let newly = left.covered_by(i, c.location, &done);
+        for &u in &newly {
             done[u as usize] = true;
         }
         covered += g;
@@ -122,6 +145,7 @@ pub fn suggest(index: &Index, report: &Report, source: Source, k: usize) -> Resu
             candidate: c,
             gain: g,
             covered,
+            households: newly.iter().map(|&u| left_out[u as usize]).collect(),
         });
     }
     Ok(Suggestions {
@@ -131,31 +155,102 @@ pub fn suggest(index: &Index, report: &Report, source: Source, k: usize) -> Resu
     })
 }
 
+/// The round of a gain that is only an upper bound, never measured.
+const NOT_MEASURED: usize = usize::MAX;
+
+fn coord(p: LonLat) -> Coord<f64> {
+    Coord { x: p.lon(), y: p.lat() }
+}
+
 /// The households not yet covered, in a bucket grid for searches by ground distance.
-struct Uncovered {
+struct Uncovered<'a> {
     grid: PointGrid,
     locations: Vec<LonLat>,
     radius_m: f64,
+    /// When reach is measured on foot.
+    walks: Option<Walks<'a>>,
 }
 
-impl Uncovered {
-    /// Calls `each` with every household (position in `locations`) within the radius of a site at
-    /// `site`, those marked `done` left out.
-    fn covered_by(&self, site: LonLat, done: &[bool], mut each: impl FnMut(u32)) {
-        let reach = self.radius_m + SEARCH_SLACK_M;
+/// What measuring on foot needs: the network, where each uncovered household joins it, and the
+/// households each candidate measured so far reaches (a walk does not change between rounds, only
+/// which households are still left).
+struct Walks<'a> {
+    net: &'a Network,
+    doors: Vec<Option<Snap>>,
+    measured: HashMap<u32, Vec<u32>>,
+}
+
+impl Uncovered<'_> {
+    /// Households (positions in `locations`) within the radius of a site at `site` in a straight
+    /// line, those marked `done` left out.
+    fn within(&self, site: LonLat, reach: f64, done: &[bool], mut each: impl FnMut(u32, f64)) {
         self.grid.search(site, reach, |u, d| {
-            if d <= reach && !done[u as usize] && ground_distance_m(self.locations[u as usize], site) <= self.radius_m {
-                each(u);
+            if d <= reach && !done[u as usize] {
+                each(u, ground_distance_m(self.locations[u as usize], site));
             }
             reach
         });
     }
+
+    /// How many households a site at `site` would newly cover in a straight line: on foot, an
+    /// upper bound of how many it covers by walking.
+    fn straight_gain(&self, site: LonLat, done: &[bool]) -> usize {
+        // On foot, a hair of slack: the walk's legs are measured piece by piece.
+        let radius = self.radius_m + if self.walks.is_some() { WALK_SLACK_M } else { 0.0 };
+        let mut n = 0;
+        self.within(site, radius + SEARCH_SLACK_M, done, |_, d| {
+            n += usize::from(d <= radius)
+        });
+        n
+    }
+
+    /// The households that candidate `c`, a site at `site`, would newly cover, measured as the
+    /// report measures.
+    fn covered_by(&mut self, c: u32, site: LonLat, done: &[bool]) -> Vec<u32> {
+        let radius = self.radius_m;
+        let Some(walks) = &self.walks else {
+            let mut found = Vec::new();
+            self.within(site, radius + SEARCH_SLACK_M, done, |u, d| {
+                if d <= radius {
+                    found.push(u);
+                }
+            });
+            return found;
+        };
+        if !walks.measured.contains_key(&c) {
+            let mut reached = Vec::new();
+            if let Some(from) = walks.net.snap(coord(site)) {
+                let reach = Reach::from_sources(walks.net, &[from], radius);
+                let none = vec![false; self.locations.len()];
+                self.within(site, radius + WALK_SLACK_M + SEARCH_SLACK_M, &none, |u, _| {
+                    let walk = walks.doors[u as usize].and_then(|door| reach.to(walks.net, &door));
+                    if walk.is_some() {
+                        reached.push(u);
+                    }
+                });
+            }
+            if let Some(w) = self.walks.as_mut() {
+                w.measured.insert(c, reached);
+            }
+        }
+        let reached = self.walks.as_ref().and_then(|w| w.measured.get(&c));
+        reached
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&u| !done[u as usize])
+            .collect()
+    }
 }
+
+/// Metres by which a walk's pieces (door to path, along it, path to door), each measured on the
+/// ellipsoid, may add up to less than the straight line between its ends.
+const WALK_SLACK_M: f64 = 1.0;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coverage::testdata::{station, town};
+    use crate::coverage::testdata::{station, town, with_streets};
     use crate::coverage::{Question, report};
     use crate::index::Dataset;
 
@@ -240,6 +335,83 @@ mod tests {
             let after = super::super::report(&built, question(&built, 150.0));
             assert_eq!(after.total.covered, found.sites[7].covered, "{source:?}");
             assert!(found.sites[7].covered > report.total.covered);
+        }
+    }
+
+    /// The greedy rule on foot without lazy evaluation or straight-line bounds: every candidate's
+    /// walks measured by a Dijkstra of its own each round.
+    fn plain_greedy_on_foot(index: &Index, report: &Report, k: usize) -> Vec<(u32, usize)> {
+        let net = index.paths.network().unwrap();
+        let r = report.question.radius.metres();
+        let doors: Vec<Option<Snap>> = report
+            .uncovered()
+            .map(|j| net.snap(coord(index.households.get(report.households[j]).location)))
+            .collect();
+        let reached: Vec<Vec<usize>> = (0..index.buildings.all().len() as u32)
+            .map(|b| {
+                let Some(from) = net.snap(coord(index.buildings.anchor(b).unwrap())) else {
+                    return vec![];
+                };
+                let reach = Reach::from_sources(net, &[from], r);
+                (0..doors.len())
+                    .filter(|&u| doors[u].is_some_and(|d| reach.to(net, &d).is_some()))
+                    .collect()
+            })
+            .collect();
+        let mut done = vec![false; doors.len()];
+        let mut picked = Vec::new();
+        for _ in 0..k {
+            let best = (0..reached.len())
+                .map(|b| (reached[b].iter().filter(|&&u| !done[u]).count(), Reverse(b)))
+                .max();
+            let Some((gain, Reverse(b))) = best.filter(|(g, _)| *g > 0) else {
+                break;
+            };
+            for &u in &reached[b] {
+                done[u] = true;
+            }
+            picked.push((b as u32, gain));
+        }
+        picked
+    }
+
+    #[test]
+    fn on_foot_the_lazy_greedy_picks_what_the_plain_greedy_picks_and_the_walks_rise_by_the_gains() {
+        for (seed, radius) in [(8, 150.0), (9, 300.0)] {
+            let index = with_streets(&town(seed, 2000, 4, 300));
+            let q = question(&index, radius);
+            let report = crate::coverage::measure(&index, q.clone(), Distance::Walking).unwrap();
+            let straight = super::super::report(&index, q.clone());
+            assert!(report.covered() < straight.total.covered, "the detours cost coverage");
+            let found = suggest(&index, &report, Source::Buildings, 10).unwrap();
+            let got: Vec<(u32, usize)> = found
+                .sites
+                .iter()
+                .map(|s| (s.candidate.building.unwrap(), s.gain))
+                .collect();
+            assert_eq!(
+                got,
+                plain_greedy_on_foot(&index, &report, 10),
+                "seed {seed}, {radius} m"
+            );
+            assert_eq!(got.len(), 10);
+
+            // Stations built at the sites raise coverage on foot by exactly the gains.
+            let mut stations = index.stations.all().to_vec();
+            let first = stations.len();
+            stations.extend(
+                found
+                    .sites
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| station(first + i, "red_station", s.candidate.location)),
+            );
+            let built = Index::build(Dataset {
+                stations: std::sync::Arc::new(stations),
+                ..index.dataset()
+            });
+            let after = crate::coverage::measure(&built, q, Distance::Walking).unwrap();
+            assert_eq!(after.covered(), found.sites[9].covered, "seed {seed}");
         }
     }
 

@@ -94,3 +94,36 @@ pub fn town(seed: u64, n: usize, stations: usize, buildings: usize) -> Index {
         .collect();
     index(households, stations, buildings)
 }
+
+/// `index` with a street grid over the town: north–south streets every 0.001° of longitude from
+/// 112.088° to 112.112°E and east–west ones every 0.001° of latitude from 31.988° to 32.012°N
+/// (about 94 and 111 m apart). North–south streets run only half the height, alternately the
+/// southern and the northern half, so many walks go round a block and are well longer than the
+/// straight line.
+pub fn with_streets(index: &Index) -> Index {
+    let step = |i: i32, from: f64| from + f64::from(i) * 0.001;
+    let line = |a: (f64, f64), b: (f64, f64)| geo::LineString::from(vec![a, b]);
+    let mut lines = Vec::new();
+    for i in 0..=24 {
+        let lat = step(i, 31.988);
+        lines.push(line((112.088, lat), (112.112, lat)));
+        let lon = step(i, 112.088);
+        let (s, n) = if i % 2 == 0 { (31.988, 32.0) } else { (32.0, 32.012) };
+        lines.push(line((lon, s), (lon, n)));
+    }
+    let paths = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| crate::domain::Path {
+            code: Code::parse(&format!("P{i:03}")).unwrap(),
+            name: None,
+            highway: None,
+            properties: Default::default(),
+            geometry: geo::MultiLineString::new(vec![l]),
+        })
+        .collect();
+    Index::build(Dataset {
+        paths: Arc::new(paths),
+        ..index.dataset()
+    })
+}

@@ -34,11 +34,22 @@ impl Distance {
             Some(other) => Err(CoverageError::Distance(crate::domain::clip(other))),
         }
     }
+
+    /// The name in queries and answers.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Straight => "straight",
+            Self::Walking => "walking",
+        }
+    }
 }
 
 /// Walking figures beside a [`Report`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Walking {
+    /// The walks from every station of the kind, as far as the radius: the stretches of path they
+    /// reach are [`Reach::segments`].
+    pub reach: Reach,
     /// For each household of the report, the walk to its nearest station of the kind, metres, when
     /// at most the radius.
     pub metres: Vec<Option<f64>>,
@@ -91,6 +102,7 @@ pub fn walk(index: &Index, report: &Report) -> Result<Walking, CoverageError> {
         }
     }
     Ok(Walking {
+        reach,
         metres,
         covered,
         by_area,

@@ -1,7 +1,8 @@
 //! A plausible road and path network for the demo: roads along every grid's border (so along
-//! community and township borders too, which grids follow), a lane from every building's door to
-//! the road around its grid, and straight connecting roads joining pieces that would otherwise be
-//! apart (the separate districts of the demo), so that the whole network is one piece.
+//! community and township borders too, which grids follow), lanes joining the buildings of each
+//! grid to one another and to the road around it ([`lanes`]), and straight connecting roads joining
+//! pieces that would otherwise be apart (the separate districts of the demo), so that the whole
+//! network is one piece.
 //!
 //! Deterministic like the rest of the demo: areas and buildings are visited in their (code) order,
 //! metres come from [`Frame`] (no platform maths library), positions are rounded to 7 decimals
@@ -88,58 +89,129 @@ fn border_roads(topo: &Topology, areas: &[DemoArea]) -> Vec<DemoPath> {
     out
 }
 
-/// A straight lane from each building's centre to the nearest point of its grid's border, and a
-/// little beyond.
+/// The lanes of each grid: lanes joining its buildings to one another as a village's lanes do
+/// (the shortest set of straight lanes that joins them all, a Euclidean minimum spanning tree),
+/// and a straight lane from a building to the nearest point of the grid's border road, and a
+/// little beyond, where that road is near ([`BORDER_LANE_M`]) and from the building nearest it in
+/// any case, so that every grid's lanes meet its roads.
+///
+/// Lanes from every building to the border alone would make neighbours a few metres apart walk to
+/// the border and back: in the countryside, where a grid is kilometres across and its houses sit
+/// together in the middle, that is kilometres.
 fn lanes(topo: &Topology, areas: &[DemoArea], buildings: &[DemoBuilding]) -> Vec<DemoPath> {
-    let mut rings: Vec<Option<Vec<Vec<[f64; 2]>>>> = vec![None; areas.len()];
-    let mut out = Vec::new();
+    let mut by_grid: std::collections::BTreeMap<usize, Vec<&DemoBuilding>> = Default::default();
     for b in buildings {
-        let Some(grid) = ancestor(areas, b.leaf, Level::Grid) else {
-            continue;
-        };
-        let border = rings[grid].get_or_insert_with(|| {
-            areas[grid]
-                .parts
-                .iter()
-                .flat_map(|part| topo.expand(part).all().map(|r| topo.coords_of(r)).collect::<Vec<_>>())
-                .collect()
+        if let Some(grid) = ancestor(areas, b.leaf, Level::Grid) {
+            by_grid.entry(grid).or_default().push(b);
+        }
+    }
+    let mut out = Vec::new();
+    for (grid, members) in by_grid {
+        let border: Vec<Vec<[f64; 2]>> = areas[grid]
+            .parts
+            .iter()
+            .flat_map(|part| topo.expand(part).all().map(|r| topo.coords_of(r)).collect::<Vec<_>>())
+            .collect();
+        let code = &areas[grid].code;
+        for (n, (a, b)) in spanning_tree(&members).into_iter().enumerate() {
+            out.push(DemoPath {
+                code: format!("LN-{code}-{}", n + 1),
+                name: None,
+                highway: "footway",
+                line: vec![round_pt(members[a].centre), round_pt(members[b].centre)],
+            });
+        }
+        let feet: Vec<Option<([f64; 2], f64)>> = members.iter().map(|b| foot_on(&border, b.centre)).collect();
+        let nearest = (0..members.len()).filter(|&i| feet[i].is_some()).min_by(|&i, &j| {
+            let d = |k: usize| feet[k].map_or(f64::INFINITY, |f| f.1);
+            d(i).total_cmp(&d(j)).then(i.cmp(&j))
         });
-        let frame = Frame::at(b.centre[0], b.centre[1]);
-        let c = frame.to_m(b.centre);
-        let mut best: Option<([f64; 2], f64)> = None;
-        for ring in border.iter() {
-            for i in 0..ring.len() {
-                let (p, q) = (frame.to_m(ring[i]), frame.to_m(ring[(i + 1) % ring.len()]));
-                let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
-                let len2 = dx * dx + dy * dy;
-                let t = if len2 > 0.0 {
-                    (((c[0] - p[0]) * dx + (c[1] - p[1]) * dy) / len2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                let foot = [p[0] + t * dx, p[1] + t * dy];
-                let d = ((foot[0] - c[0]).powi(2) + (foot[1] - c[1]).powi(2)).sqrt();
-                if best.is_none_or(|(_, bd)| d < bd) {
-                    best = Some((foot, d));
+        for (i, b) in members.iter().enumerate() {
+            let Some((past, d)) = feet[i] else { continue };
+            if d < 0.5 || (d > BORDER_LANE_M && Some(i) != nearest) {
+                continue;
+            }
+            out.push(DemoPath {
+                code: format!("LN-{}", b.code),
+                name: None,
+                highway: "footway",
+                line: vec![round_pt(b.centre), round_pt(past)],
+            });
+        }
+    }
+    out
+}
+
+/// Buildings nearer their grid's border road than this, metres, have a lane straight to it.
+const BORDER_LANE_M: f64 = 120.0;
+
+/// The point a little past the nearest point of `border` (rings of WGS 84 positions) from `centre`
+/// ([`OVERSHOOT_M`] beyond, so the lane crosses the road), and the distance to it, metres.
+fn foot_on(border: &[Vec<[f64; 2]>], centre: [f64; 2]) -> Option<([f64; 2], f64)> {
+    let frame = Frame::at(centre[0], centre[1]);
+    let c = frame.to_m(centre);
+    let mut best: Option<([f64; 2], f64)> = None;
+    for ring in border {
+        for i in 0..ring.len() {
+            let (p, q) = (frame.to_m(ring[i]), frame.to_m(ring[(i + 1) % ring.len()]));
+            let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+            let len2 = dx * dx + dy * dy;
+            let t = if len2 > 0.0 {
+                (((c[0] - p[0]) * dx + (c[1] - p[1]) * dy) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let foot = [p[0] + t * dx, p[1] + t * dy];
+            let d = ((foot[0] - c[0]).powi(2) + (foot[1] - c[1]).powi(2)).sqrt();
+            if best.is_none_or(|(_, bd)| d < bd) {
+                best = Some((foot, d));
+            }
+        }
+    }
+    let (foot, d) = best?;
+    if d == 0.0 {
+        return Some((frame.to_deg(foot), d));
+    }
+    let past = [
+        foot[0] + (foot[0] - c[0]) / d * OVERSHOOT_M,
+        foot[1] + (foot[1] - c[1]) / d * OVERSHOOT_M,
+    ];
+    Some((frame.to_deg(past), d))
+}
+
+/// The edges (pairs of positions in `members`) of a minimum spanning tree of the buildings'
+/// centres by straight-line metres (Prim's algorithm, O(n²): a grid has at most a few hundred
+/// buildings). Ties go to the lower position, so the tree is the same on every machine.
+fn spanning_tree(members: &[&DemoBuilding]) -> Vec<(usize, usize)> {
+    let n = members.len();
+    if n < 2 {
+        return Vec::new();
+    }
+    let frame = Frame::at(members[0].centre[0], members[0].centre[1]);
+    let at: Vec<[f64; 2]> = members.iter().map(|b| frame.to_m(b.centre)).collect();
+    let dist = |i: usize, j: usize| ((at[i][0] - at[j][0]).powi(2) + (at[i][1] - at[j][1]).powi(2)).sqrt();
+    let mut in_tree = vec![false; n];
+    // For each building outside the tree: its distance to the tree and the member it is nearest.
+    let mut best: Vec<(f64, usize)> = (0..n).map(|j| (dist(0, j), 0)).collect();
+    in_tree[0] = true;
+    let mut edges = Vec::with_capacity(n - 1);
+    for _ in 1..n {
+        let next = (0..n)
+            .filter(|&j| !in_tree[j])
+            .min_by(|&i, &j| best[i].0.total_cmp(&best[j].0).then(i.cmp(&j)));
+        let Some(j) = next else { break };
+        in_tree[j] = true;
+        edges.push((best[j].1, j));
+        for k in 0..n {
+            if !in_tree[k] {
+                let d = dist(j, k);
+                if d < best[k].0 {
+                    best[k] = (d, j);
                 }
             }
         }
-        let Some((foot, d)) = best else { continue };
-        if d < 0.5 {
-            continue;
-        }
-        let past = [
-            foot[0] + (foot[0] - c[0]) / d * OVERSHOOT_M,
-            foot[1] + (foot[1] - c[1]) / d * OVERSHOOT_M,
-        ];
-        out.push(DemoPath {
-            code: format!("LN-{}", b.code),
-            name: None,
-            highway: "footway",
-            line: vec![round_pt(b.centre), round_pt(frame.to_deg(past))],
-        });
     }
-    out
+    edges
 }
 
 fn network(paths: &[DemoPath]) -> Network {

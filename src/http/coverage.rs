@@ -54,18 +54,11 @@ pub async fn coverage(
 ) -> Result<Response, ApiError> {
     let index = state.index();
     let question = question(&index, &params.kind, &params.radius_m, &params.area_code, &params.level)?;
-    let distance = Distance::parse(params.distance.as_deref())?;
-    if distance == Distance::Walking {
-        analysis::walking::network(&index)?;
-    }
+    let distance = distance(&index, params.distance.as_deref())?;
     let counts = auth.caller.grant(&index).sees_household_counts();
     let answer = blocking(move || {
-        let report = analysis::report(&index, question);
-        let walking = match distance {
-            Distance::Walking => Some(analysis::walk(&index, &report)?),
-            Distance::Straight => None,
-        };
-        Ok::<_, CoverageError>(json::coverage_walking(&index, &report, walking.as_ref(), counts))
+        let report = analysis::measure(&index, question, distance)?;
+        Ok::<_, CoverageError>(json::coverage(&index, &report, counts))
     })
     .await??;
     record_area(
@@ -95,6 +88,10 @@ pub struct UncoveredParams {
     pub offset: Option<String>,
     /// CRS of the points in the answer (default `wgs84`).
     pub crs: Option<String>,
+    /// `straight` (default) or `walking`: with `walking`, the households whose walk along the path
+    /// network to a station is longer than `radius_m` (or who cannot reach one). 409 `no_paths`
+    /// without a network.
+    pub distance: Option<String>,
 }
 
 /// The households with no station of `kind` within `radius_m`, farthest from one first (then by
@@ -117,13 +114,14 @@ pub async fn uncovered(
     let crs = crs(params.crs.as_deref())?;
     let limit = integer("limit", params.limit.as_deref(), 1, 10_000)?.unwrap_or(1_000) as usize;
     let offset = integer("offset", params.offset.as_deref(), 0, u32::MAX as u64)?.unwrap_or(0) as usize;
+    let distance = distance(&index, params.distance.as_deref())?;
     if !auth.caller.grant(&index).sees_households() {
         return Err(no_households());
     }
     let caller = auth.caller.clone();
     let (doc, shown) = blocking(move || {
         let grant = caller.grant(&index);
-        let report = analysis::report(&index, question);
+        let report = analysis::measure(&index, question, distance)?;
         // Hidden households are not in the list for this caller, nor in numberMatched.
         let mut left: Vec<usize> = report
             .uncovered()
@@ -149,15 +147,16 @@ pub async fn uncovered(
             "type": "FeatureCollection",
             "kind": q.kind.as_str(),
             "radius_m": q.radius.metres(),
+            "distance": report.distance().as_str(),
             "area_code": q.area.map(|a| index.areas.get(a).code.as_str()),
             "crs": crs,
             "numberMatched": left.len(),
             "numberReturned": features.len(),
             "features": features,
         });
-        (doc, shown)
+        Ok::<_, CoverageError>((doc, shown))
     })
-    .await?;
+    .await??;
     state.audit(
         auth.entry(Action::ReadHouseholds, "households")
             .codes(&shown)
@@ -189,12 +188,16 @@ pub struct SuggestParams {
     pub spacing_m: Option<String>,
     /// CRS of the sites' positions in the answer (default `wgs84`).
     pub crs: Option<String>,
+    /// `straight` (default) or `walking`: a site covers the households within `radius_m` on foot
+    /// along the path network. 409 `no_paths` without a network.
+    pub distance: Option<String>,
 }
 
 /// The `k` sites for new stations of `kind` that cover the most households still uncovered within
 /// `radius_m`, the existing stations staying (the maximal covering location problem, solved
-/// greedily with lazy evaluation), each with the households it newly covers and the cumulative
-/// share. Viewers are refused (403): the sites are ranked by households.
+/// greedily with lazy evaluation), each with how many households it newly covers, their codes (as
+/// far as the caller may see them) and the cumulative share. Viewers are refused (403): the sites
+/// are ranked by households.
 #[utoipa::path(get, path = "/api/v1/coverage/suggestions", tag = "coverage", params(SuggestParams),
     responses((status = 200, body = SuggestionsAnswer),
         (status = 400, description = "bad kind, radius, area code, k, candidates or spacing, or too many candidates"),
@@ -214,15 +217,19 @@ pub async fn suggestions(
     };
     let source = Source::parse(params.candidates.as_deref(), spacing)?;
     let crs = crs(params.crs.as_deref())?;
+    let distance = distance(&index, params.distance.as_deref())?;
     if !auth.caller.grant(&index).sees_household_counts() {
         return Err(ApiError::Forbidden(
             "this account's role does not include household counts, by which sites are ranked".into(),
         ));
     }
+    let caller = auth.caller.clone();
     let answer: SuggestionsAnswer = blocking(move || {
-        let report = analysis::report(&index, question);
+        let grant = caller.grant(&index);
+        let report = analysis::measure(&index, question, distance)?;
         let found = analysis::suggest(&index, &report, source, k)?;
-        Ok::<_, CoverageError>(json::suggestions(&index, &report, &found, k, crs))
+        let sight = |h| grant.household(h);
+        Ok::<_, CoverageError>(json::suggestions(&index, &report, &found, k, crs, &sight))
     })
     .await??;
     record_area(
@@ -233,6 +240,19 @@ pub async fn suggestions(
         &answer.kind,
         answer.radius_m,
     )?;
+    // The sites name the households they would cover: a read of those households.
+    let named: Vec<&str> = answer
+        .sites
+        .iter()
+        .flat_map(|s| s.households.iter().map(String::as_str))
+        .collect();
+    if !named.is_empty() {
+        state.audit(
+            auth.entry(Action::ReadHouseholds, "households")
+                .codes(&named)
+                .detail(format!("coverage suggestions {} {} m", answer.kind, answer.radius_m)),
+        )?;
+    }
     respond::json(&answer)
 }
 
@@ -256,6 +276,16 @@ pub(super) fn question(
         area_code.as_deref(),
         level.as_deref(),
     )?)
+}
+
+/// How to measure, from the query's `distance`; walking needs the snapshot to have paths (409
+/// `no_paths` before any work otherwise).
+pub(super) fn distance(index: &Index, raw: Option<&str>) -> Result<Distance, ApiError> {
+    let distance = Distance::parse(raw)?;
+    if distance == Distance::Walking {
+        analysis::walking::network(index)?;
+    }
+    Ok(distance)
 }
 
 /// Runs the analysis off the async workers: a city's households take a second or more.

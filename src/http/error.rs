@@ -229,6 +229,7 @@ impl From<TileError> for ApiError {
             }
             TileError::Radius(_) => Self::bad("invalid_parameter", e.to_string()),
             TileError::UnknownLayer(_) | TileError::NotMvt(_) => Self::NotFound(e.to_string()),
+            TileError::Coverage(e) => e.into(),
             TileError::Encode { .. } | TileError::Prepare(_) | TileError::Cut(_) => Self::Internal(e.to_string()),
         }
     }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::auth::Auth;
-use super::coverage::{blocking, question, record_area};
+use super::coverage::{blocking, distance, question, record_area};
 use super::error::ApiError;
 use super::extract::Query;
 use super::params::integer;
@@ -32,6 +32,10 @@ pub struct CoverageMapParams {
     /// Picture height, pixels (200 to 4,000, default 900).
     #[param(value_type = Option<u32>)]
     pub height: Option<String>,
+    /// `straight` (default) or `walking`: households covered on foot along the path network, and
+    /// the stretches of path within the walk drawn instead of circles. 409 `no_paths` without a
+    /// network.
+    pub distance: Option<String>,
 }
 
 /// A PNG map of coverage by stations of `kind` within `radius_m` in an area: the area and its
@@ -56,12 +60,13 @@ pub async fn coverage_png(
     let width = integer("width", params.width.as_deref(), 0, u64::MAX)?.unwrap_or(1200);
     let height = integer("height", params.height.as_deref(), 0, u64::MAX)?.unwrap_or(900);
     let (width, height) = (maps::side("width", width)?, maps::side("height", height)?);
+    let distance = distance(&index, params.distance.as_deref())?;
     let font = state.glyphs().font().map(std::path::Path::to_path_buf);
     let caller = auth.caller.clone();
     let made = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
     let (rendered, area_code, kind, radius_m) = blocking(move || {
         let grant = caller.grant(&index);
-        let report = analysis::report(&index, question);
+        let report = analysis::measure(&index, question, distance).map_err(ApiError::from)?;
         let households = if !grant.sees_households() {
             Households::None
         } else if grant.sees_every_household() {
@@ -85,7 +90,8 @@ pub async fn coverage_png(
         };
         let q = &report.question;
         let area_code = q.area.map(|a| index.areas.get(a).code.to_string());
-        maps::render(&map).map(|r| (r, area_code, q.kind.as_str().to_owned(), q.radius.metres()))
+        let rendered = maps::render(&map).map_err(ApiError::from)?;
+        Ok::<_, ApiError>((rendered, area_code, q.kind.as_str().to_owned(), q.radius.metres()))
     })
     .await??;
     record_area(&state, &auth, area_code.as_deref(), "coverage map", &kind, radius_m)?;

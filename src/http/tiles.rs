@@ -10,10 +10,13 @@ use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, VARY};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::auth::Auth;
 use super::caching::{etag, etag_for, fresh, not_modified, with_validators};
 use super::error::ApiError;
+use super::extract::Query;
 use super::origin::public_base;
 use super::params::clip;
 use super::respond;
@@ -44,7 +47,7 @@ fn layer(name: &str) -> Result<TileLayer, TileError> {
 /// One vector tile of one layer.
 #[utoipa::path(get, path = "/tiles/{layer}/{z}/{x}/{y}.mvt", tag = "maps",
     params(
-        ("layer" = String, Path, description = "areas, buildings, households or stations"),
+        ("layer" = String, Path, description = "areas, buildings, households, stations or paths"),
         ("z" = u8, Path, description = "zoom, 0 to 22"),
         ("x" = u32, Path, description = "column, 0 to 2^z - 1, west to east"),
         ("y" = u32, Path, description = "row, 0 to 2^z - 1, north to south"),
@@ -119,8 +122,17 @@ pub async fn tile(
     ))
 }
 
-/// One coverage tile: reach circles of the stations of `kind` at `radius_m`, areas with their
-/// covered share, households covered or not (see [`crate::tiles::coverage`]).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CoverageTileParams {
+    /// `straight` (default: reach circles, households covered by geodesic distance) or `walking`
+    /// (reach as the stretches of path within the walk, households and shares covered on foot along
+    /// the path network). 409 `no_paths` without a network.
+    pub distance: Option<String>,
+}
+
+/// One coverage tile: the reach of the stations of `kind` at `radius_m` (geodesic circles, or with
+/// `distance=walking` the stretches of path within the walk), areas with their covered share,
+/// households covered or not (see [`crate::tiles::coverage`]).
 #[utoipa::path(get, path = "/tiles/coverage/{kind}/{radius_m}/{z}/{x}/{y}.mvt", tag = "maps",
     params(
         ("kind" = String, Path, description = "station kind, e.g. red_station"),
@@ -128,36 +140,43 @@ pub async fn tile(
         ("z" = u8, Path, description = "zoom, 0 to 22"),
         ("x" = u32, Path, description = "column, 0 to 2^z - 1, west to east"),
         ("y" = u32, Path, description = "row, 0 to 2^z - 1, north to south"),
+        CoverageTileParams,
         ("If-None-Match" = Option<String>, Header, description = "an ETag from an earlier answer"),
     ),
     responses(
         (status = 200, description = "a Mapbox Vector Tile with layers coverage_areas (share per area), \
-            coverage_reach (geodesic circles) and coverage_households (covered true/false; none for viewers)",
+            coverage_reach (geodesic circles as polygons; with distance=walking, the stretches of path within \
+            the walk as lines with kind, radius_m and distance) and coverage_households (covered true/false; \
+            none for viewers), covered measured as distance says",
             content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
         (status = 304, description = "unchanged since the ETag given"),
-        (status = 400, description = "bad kind, radius, z, x or y"),
+        (status = 400, description = "bad kind, radius, distance, z, x or y"),
+        (status = 409, description = "distance=walking without a path network"),
     ))]
 pub async fn coverage_tile(
     State(state): State<AppState>,
     auth: Auth,
     Path((kind, radius, z, x, file)): Path<(String, String, String, String, String)>,
+    Query(params): Query<CoverageTileParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let index = state.index();
     let kind = crate::coverage::station_kind(&index, &kind)?;
     let radius_m = tiles::coverage::parse_radius(&radius)?;
+    let distance = super::coverage::distance(&index, params.distance.as_deref())?;
     let y = file
         .strip_suffix(".mvt")
         .ok_or_else(|| TileError::NotMvt(clip(&file)))?;
     let coord = TileCoord::parse(&z, &x, y)?;
     let grant = auth.caller.grant(&index);
-    // The URL names kind and radius; the view key tells callers who see households differently apart.
+    // The URL names kind, radius and distance; the view key tells callers who see households
+    // differently apart.
     let tag = etag_for(index.generation(), &grant.view_key());
     if fresh(&headers, &tag) {
         return Ok(private(not_modified(&tag), true));
     }
     let source = state.tiles().source(&index).await?;
-    let coverage = state.tiles().coverage(&index, &kind, radius_m).await?;
+    let coverage = state.tiles().coverage(&index, &kind, radius_m, distance).await?;
     let caller = auth.caller.clone();
     let (bytes, shown) = state
         .tiles()
@@ -206,7 +225,7 @@ fn no_households() -> ApiError {
 
 /// The TileJSON 3.0.0 document of a layer, with absolute tile URLs at the host the request used.
 #[utoipa::path(get, path = "/tiles/{layer}.json", tag = "maps",
-    params(("layer" = String, Path, description = "areas, buildings, households or stations")),
+    params(("layer" = String, Path, description = "areas, buildings, households, stations or paths")),
     responses(
         (status = 200, description = "TileJSON 3.0.0: tiles, minzoom, maxzoom, bounds, vector_layers", body = Object),
         (status = 304, description = "unchanged since the ETag given"),

@@ -2,8 +2,9 @@
 //! `GET /api/v1/coverage`, left out for callers who may not see household counts) and the
 //! legend's rows.
 
-use super::coverage::{COVERED, Households, REACH, UNCOVERED};
+use super::coverage::{COVERED, Households, UNCOVERED};
 use super::furniture::{Symbol, metres_text};
+use super::reach::{PATHS, REACH};
 use crate::coverage::Report;
 use crate::domain::{Level, StationKind};
 use crate::index::Index;
@@ -54,7 +55,13 @@ fn area_name(index: &Index, report: &Report) -> String {
 pub fn title(index: &Index, report: &Report, counts: bool) -> (String, String) {
     let kind = kind_name(&report.question.kind);
     let radius = metres_text(report.question.radius.metres());
-    let title = format!("{} {kind}服务覆盖图（半径 {radius}）", area_name(index, report));
+    let on_foot = report.walking.is_some();
+    let reach = if on_foot {
+        walk_text(report.question.radius.metres())
+    } else {
+        format!("半径 {radius}")
+    };
+    let title = format!("{} {kind}服务覆盖图（{reach}）", area_name(index, report));
     let chain: Vec<String> = report
         .question
         .area
@@ -70,21 +77,40 @@ pub fn title(index: &Index, report: &Report, counts: bool) -> (String, String) {
     }
     facts.push(format!("{kind} {} 处", t.stations));
     if counts {
+        let covered = report.covered();
+        let share = (t.households > 0).then(|| covered as f64 / t.households as f64);
         facts.push(format!(
-            "住户 {} 户，已覆盖 {} 户（{}）",
+            "住户 {} 户，{} {} 户（{}）",
             thousands(t.households),
-            thousands(t.covered),
-            t.share().map_or("—".to_owned(), |s| format!("{:.1}%", s * 100.0))
+            if on_foot { "步行可达" } else { "已覆盖" },
+            thousands(covered),
+            share.map_or("—".to_owned(), |s| format!("{:.1}%", s * 100.0))
         ));
         if let Some(m) = t.mean_m {
-            facts.push(format!("到最近{kind}平均 {} 米", m.round()));
+            let line = if on_foot { "直线" } else { "" };
+            facts.push(format!("到最近{kind}{line}平均 {} 米", m.round()));
         }
     }
     (title, facts.join("　·　"))
 }
 
-/// The legend: outlines, the station symbol, the reach, and the households drawn (`drawn` =
-/// covered, left out), or a note saying why none are.
+/// How far a walk of `m` metres goes, in words: `步行 15 分钟（1.2 千米）` for a whole number of
+/// minutes at 80 metres a minute, `步行 700 米` otherwise.
+pub fn walk_text(m: f64) -> String {
+    let minutes = m / WALK_M_PER_MIN;
+    if minutes >= 1.0 && (minutes - minutes.round()).abs() < 1e-9 {
+        format!("步行 {} 分钟（{}）", minutes.round(), metres_text(m))
+    } else {
+        format!("步行 {}", metres_text(m))
+    }
+}
+
+/// A walker's pace, metres a minute (4.8 km/h), by which a walk is told in minutes.
+const WALK_M_PER_MIN: f64 = 80.0;
+
+/// The legend: outlines, the station symbol, the reach (circles, or the paths within the walk),
+/// the paths when drawn, and the households drawn (`drawn` = covered, left out), or a note saying
+/// why none are.
 pub fn legend_rows(
     index: &Index,
     report: &Report,
@@ -92,6 +118,7 @@ pub fn legend_rows(
     drawn: (usize, usize),
     child_level: Option<Level>,
     station: Symbol,
+    paths: bool,
 ) -> Vec<(Symbol, String)> {
     let rgba = |c: [u8; 3], a: u8| [c[0], c[1], c[2], a];
     let mut rows = vec![(Symbol::Line(INK, 2.6), format!("{}界", area_name(index, report)))];
@@ -99,10 +126,21 @@ pub fn legend_rows(
         rows.push((Symbol::Line([90, 90, 90, 255], 1.2), format!("{}界", level_name(l))));
     }
     rows.push((station, kind_name(&report.question.kind).to_owned()));
-    rows.push((
-        Symbol::Reach(rgba(REACH, 60), rgba(REACH, 255)),
-        format!("服务半径 {}（测地距离）", metres_text(report.question.radius.metres())),
-    ));
+    let radius_m = report.question.radius.metres();
+    if report.walking.is_some() {
+        rows.push((
+            Symbol::Line(rgba(REACH, 255), 3.0),
+            format!("{}可达的道路", walk_text(radius_m)),
+        ));
+    } else {
+        rows.push((
+            Symbol::Reach(rgba(REACH, 60), rgba(REACH, 255)),
+            format!("服务半径 {}（测地距离）", metres_text(radius_m)),
+        ));
+    }
+    if paths {
+        rows.push((Symbol::Line(PATHS, 1.2), "道路".to_owned()));
+    }
     match households {
         Households::None => rows.push((Symbol::Note, "本账号无权查看住户，图中不绘住户".to_owned())),
         shown => {
@@ -122,6 +160,18 @@ pub fn legend_rows(
     rows
 }
 
+/// The rows of a legend for a small picture: the reach and the households' colours (what the
+/// picture's colours mean), without outlines, stations, roads and notes.
+pub fn compact(rows: Vec<(Symbol, String)>) -> Vec<(Symbol, String)> {
+    rows.into_iter()
+        .filter(|(s, t)| match s {
+            Symbol::Reach(..) | Symbol::Dot(..) => true,
+            Symbol::Line(c, _) => *c == [REACH[0], REACH[1], REACH[2], 255] && !t.is_empty(),
+            _ => false,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +183,13 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(11_228), "11,228");
         assert_eq!(thousands(2_000_000), "2,000,000");
+    }
+
+    #[test]
+    fn walks_are_told_in_minutes_when_whole() {
+        assert_eq!(walk_text(1200.0), "步行 15 分钟（1.2 千米）");
+        assert_eq!(walk_text(800.0), "步行 10 分钟（800 米）");
+        assert_eq!(walk_text(700.0), "步行 700 米");
+        assert_eq!(walk_text(40.0), "步行 40 米");
     }
 }

@@ -4,15 +4,16 @@
 
 use std::path::Path;
 
-use geo::{BoundingRect, InteriorPoint, MultiPolygon, Rect};
-use tiny_skia::{FillRule, Mask, Path as SkPath, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
+use geo::{BoundingRect, MultiPolygon, Rect};
+use tiny_skia::{FillRule, Mask, Path as SkPath, PathBuilder, Pixmap, StrokeDash, Transform};
 
 use super::MapError;
-use super::captions;
 use super::frame::{Frame, Viewport};
 use super::furniture::{self, color, paint, rect};
+use super::reach::{self, stroke};
 use super::stations::Markers;
 use super::text::{Anchor, Font};
+use super::{captions, labels};
 use crate::coverage::Report;
 use crate::index::Index;
 
@@ -20,10 +21,10 @@ use crate::index::Index;
 pub const COVERED: [u8; 3] = [26, 150, 65];
 /// Households left out (RGB).
 pub const UNCOVERED: [u8; 3] = [230, 85, 13];
-/// The edge of a station's reach (RGB); its inside is the same colour, faint.
-pub const REACH: [u8; 3] = [33, 102, 172];
 const INK: [u8; 4] = [30, 30, 30, 255];
 const BACKDROP: [u8; 4] = [236, 236, 232, 255];
+/// Type smaller than this, pixels, is not drawn: Chinese characters cannot be read below it.
+const MIN_TEXT_PX: f32 = 8.0;
 
 /// Which households the caller may see drawn.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,14 +73,6 @@ fn polygon_path(frame: &Frame, geometry: &MultiPolygon<f64>) -> Option<SkPath> {
     pb.finish()
 }
 
-fn stroke(width: f32) -> Stroke {
-    Stroke {
-        width,
-        line_join: tiny_skia::LineJoin::Round,
-        ..Stroke::default()
-    }
-}
-
 fn rgba(rgb: [u8; 3], a: u8) -> [u8; 4] {
     [rgb[0], rgb[1], rgb[2], a]
 }
@@ -88,8 +81,9 @@ fn rgba(rgb: [u8; 3], a: u8) -> [u8; 4] {
 pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
     let (index, report) = (map.index, map.report);
     let (w, h) = (map.width as f32, map.height as f32);
-    // Sizes are set for 900 pixels and grow or shrink with the picture.
-    let u = (w.min(h) / 900.0).clamp(0.5, 3.0);
+    // Sizes are set for 900 pixels and grow or shrink with the picture, but text no smaller than
+    // about 9 pixels, below which Chinese characters cannot be read.
+    let u = (w.min(h) / 900.0).clamp(0.7, 3.0);
     let mut font = map.font.and_then(|p| match Font::open(p) {
         Ok(f) => Some(f),
         Err(e) => {
@@ -168,42 +162,11 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
         pixmap.fill_path(p, &paint([255, 255, 255, 255]), FillRule::EvenOdd, id, clip);
     }
 
-    // Station reach: one tinted union of geodesic circles, then each edge.
-    let radius_m = report.question.radius.metres();
-    let bounds = frame.bounds();
-    let margin_deg = (radius_m / frame.m_per_deg_lat, radius_m / frame.m_per_deg_lon);
-    let stations: Vec<u32> = (0..index.stations.all().len() as u32)
-        .filter(|&s| {
-            let st = index.stations.get(s);
-            let (lon, lat) = (st.location.lon(), st.location.lat());
-            st.kind == report.question.kind
-                && lon >= bounds.min().x - margin_deg.1
-                && lon <= bounds.max().x + margin_deg.1
-                && lat >= bounds.min().y - margin_deg.0
-                && lat <= bounds.max().y + margin_deg.0
-        })
-        .collect();
-    let circle_px = radius_m / frame.m_per_px;
-    let steps = (circle_px * 0.8).clamp(24.0, 180.0) as usize;
-    let mut reach = PathBuilder::new();
-    let mut edges = PathBuilder::new();
-    for &s in &stations {
-        let loc = index.stations.get(s).location;
-        let ring = crate::index::geodesic::circle(loc, radius_m, steps);
-        for pb in [&mut reach, &mut edges] {
-            for (i, (lon, lat)) in ring.iter().enumerate() {
-                let (x, y) = frame.project(*lon, *lat);
-                if i == 0 { pb.move_to(x, y) } else { pb.line_to(x, y) }
-            }
-            pb.close();
-        }
-    }
-    if let Some(p) = reach.finish() {
-        pixmap.fill_path(&p, &paint(rgba(REACH, 34)), FillRule::Winding, id, clip);
-    }
-    if let Some(p) = edges.finish() {
-        pixmap.stroke_path(&p, &paint(rgba(REACH, 255)), &stroke((1.3 * u).max(1.0)), id, clip);
-    }
+    // Roads and paths, then what the stations reach.
+    let with_paths = reach::paths(&mut pixmap, &frame, index, u, clip);
+    let stations = reach::stations_in_view(index, report, &frame);
+    reach::reach(&mut pixmap, &frame, index, report, &stations, u, clip);
+    let circle_px = report.question.radius.metres() / frame.m_per_px;
 
     // Children's outlines, then the area's.
     let children: Vec<u32> = area.map(|a| index.areas.children(a).to_vec()).unwrap_or_default();
@@ -253,50 +216,13 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
 
     markers.over(&mut pixmap, &mut font, &station_px, view_rect, clip);
 
-    // Names: children dark, neighbours grey; a label that would overlap one placed already is left out.
     if let Some(f) = font.as_mut() {
-        let mut placed: Vec<tiny_skia::Rect> = Vec::new();
-        let labels = children
-            .iter()
-            .map(|&c| (c, 13.0 * u, [40, 40, 40, 255]))
-            .chain(neighbours.iter().map(|&n| (n, 14.0 * u, [120, 120, 115, 255])));
-        for (a, size, ink) in labels {
-            let record = index.areas.get(a);
-            let Some(p) = largest_part(&record.geometry).and_then(|g| g.interior_point()) else {
-                continue;
-            };
-            let (x, mut y) = frame.project(p.x(), p.y());
-            let tw = f.measure(&record.name, size);
-            // A station at the label's place (a village's centre often has one) pushes it below.
-            let near = 10.0 * u;
-            if station_px
-                .iter()
-                .any(|&(sx, sy)| (sx - x).abs() < tw / 2.0 + near && sy > y - size - near && sy < y + near)
-            {
-                y += size + near;
-            }
-            let Some(r) = tiny_skia::Rect::from_xywh(x - tw / 2.0 - 2.0, y - size * 0.9, tw + 4.0, size * 1.2) else {
-                continue;
-            };
-            let inside = r.left() >= view_rect.left()
-                && r.right() <= view_rect.right()
-                && r.top() >= view_rect.top()
-                && r.bottom() <= view_rect.bottom();
-            if !inside || placed.iter().any(|q| q.intersect(&r).is_some()) {
-                continue;
-            }
-            placed.push(r);
-            f.draw(
-                &mut pixmap,
-                &record.name,
-                x,
-                y + size * 0.35,
-                size,
-                Anchor::Centre,
-                color(ink),
-                Some((2.0 * u, color([255, 255, 255, 230]))),
-            );
-        }
+        let names = labels::Names {
+            children: &children,
+            neighbours: &neighbours,
+            station_px: &station_px,
+        };
+        labels::names(&mut pixmap, f, index, &frame, names, view_rect, u);
     }
     let edge = PathBuilder::from_rect(view_rect);
     pixmap.stroke_path(&edge, &paint([120, 120, 120, 255]), &stroke(1.0), id, None);
@@ -319,16 +245,31 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
         (covered, left_out),
         child_level,
         markers.symbol(),
+        with_paths,
     );
     let pad = 10.0 * u;
-    furniture::legend(
-        &mut pixmap,
-        &mut font,
-        &rows,
-        viewport.x + pad,
-        viewport.y + viewport.height - pad,
-        u,
-    );
+    // A small picture gets the rows that say what the colours mean, or no legend at all, rather
+    // than a legend over most of the map.
+    let fits = |font: &mut Option<Font>, rows: &[(furniture::Symbol, String)]| {
+        let (lw, lh) = furniture::legend_size(font, rows, u);
+        lw <= viewport.width * 0.6 && lh <= viewport.height * 0.45
+    };
+    let rows = if fits(&mut font, &rows) {
+        Some(rows)
+    } else {
+        let compact = captions::compact(rows);
+        fits(&mut font, &compact).then_some(compact)
+    };
+    if let Some(rows) = rows {
+        furniture::legend(
+            &mut pixmap,
+            &mut font,
+            &rows,
+            viewport.x + pad,
+            viewport.y + viewport.height - pad,
+            u,
+        );
+    }
     furniture::scale_bar(
         &mut pixmap,
         &mut font,
@@ -360,22 +301,29 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
             ink,
             None,
         );
-        f.draw(
-            &mut pixmap,
-            &facts,
-            w / 2.0,
-            60.0 * u,
-            facts_size,
-            Anchor::Centre,
-            color([70, 70, 70, 255]),
-            None,
-        );
+        // The figures are also in the legend; a line too small to read is left out.
+        if facts_size >= MIN_TEXT_PX {
+            f.draw(
+                &mut pixmap,
+                &facts,
+                w / 2.0,
+                60.0 * u,
+                facts_size,
+                Anchor::Centre,
+                color([70, 70, 70, 255]),
+                None,
+            );
+        }
         // The data line, shortened (and the date left out) where the picture is too narrow.
+        let (measure, short_measure) = match report.walking {
+            Some(_) => ("沿道路网的步行距离", "步行距离（道路网）"),
+            None => ("WGS 84 椭球面测地距离", "测地距离（WGS 84）"),
+        };
         let long = format!(
-            "数据：gridmap（覆盖按到最近{kind}的 WGS 84 椭球面测地距离计算）　投影：局部等距圆柱，中心 {:.3}°E {:.3}°N，上为北",
+            "数据：gridmap（覆盖按到最近{kind}的{measure}计算）　投影：局部等距圆柱，中心 {:.3}°E {:.3}°N，上为北",
             frame.lon0, frame.lat0
         );
-        let short = "数据：gridmap　测地距离（WGS 84）　局部等距圆柱投影，上为北".to_owned();
+        let short = format!("数据：gridmap　{short_measure}　局部等距圆柱投影，上为北");
         let made = format!("制图 {}", map.made);
         let base = h - 9.0 * u;
         let small = 11.0 * u;
@@ -396,12 +344,4 @@ pub fn render(map: &CoverageMap<'_>) -> Result<Rendered, MapError> {
 
     let png = pixmap.encode_png().map_err(|e| MapError::Encode(e.to_string()))?;
     Ok(Rendered { png, frame })
-}
-
-/// The part of a multipolygon with the largest extent, where its name goes.
-fn largest_part(geometry: &MultiPolygon<f64>) -> Option<&geo::Polygon<f64>> {
-    geometry.iter().max_by(|a, b| {
-        let size = |p: &geo::Polygon<f64>| p.bounding_rect().map_or(0.0, |r| r.width() * r.height());
-        size(a).total_cmp(&size(b))
-    })
 }

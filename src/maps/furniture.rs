@@ -164,13 +164,12 @@ pub enum Symbol {
     Note,
 }
 
-/// The legend box: `rows` of (symbol, text), its bottom-left corner at (`left`, `bottom`).
-pub fn legend(pixmap: &mut Pixmap, font: &mut Option<Font>, rows: &[(Symbol, String)], left: f32, bottom: f32, u: f32) {
+/// The size of the legend box of `rows`, pixels (width, height).
+pub fn legend_size(font: &mut Option<Font>, rows: &[(Symbol, String)], u: f32) -> (f32, f32) {
     let size = 13.0 * u;
     let line = 21.0 * u;
     let pad = 10.0 * u;
     let swatch = 24.0 * u;
-    let title = "图例";
     let text_w = rows
         .iter()
         .map(|(s, t)| {
@@ -182,8 +181,17 @@ pub fn legend(pixmap: &mut Pixmap, font: &mut Option<Font>, rows: &[(Symbol, Str
             }
         })
         .fold(0.0f32, f32::max);
-    let w = text_w + 2.0 * pad;
-    let h = line * (rows.len() as f32 + 1.0) + pad * 1.5;
+    (text_w + 2.0 * pad, line * (rows.len() as f32 + 1.0) + pad * 1.5)
+}
+
+/// The legend box: `rows` of (symbol, text), its bottom-left corner at (`left`, `bottom`).
+pub fn legend(pixmap: &mut Pixmap, font: &mut Option<Font>, rows: &[(Symbol, String)], left: f32, bottom: f32, u: f32) {
+    let size = 13.0 * u;
+    let line = 21.0 * u;
+    let pad = 10.0 * u;
+    let swatch = 24.0 * u;
+    let title = "图例";
+    let (w, h) = legend_size(font, rows, u);
     let (x, y) = (left, bottom - h);
     rect(
         pixmap,

@@ -12,11 +12,14 @@ mod captions;
 mod coverage;
 pub mod frame;
 mod furniture;
+mod labels;
+mod reach;
 mod stations;
 pub mod text;
 
-pub use coverage::{COVERED, CoverageMap, Households, REACH, Rendered, UNCOVERED, render};
+pub use coverage::{COVERED, CoverageMap, Households, Rendered, UNCOVERED, render};
 pub use frame::{Frame, Viewport};
+pub use reach::REACH;
 
 /// The smallest and largest width or height of a static map, pixels.
 pub const MIN_SIDE: u32 = 200;

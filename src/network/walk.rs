@@ -41,6 +41,7 @@ fn along(s: &Snap, t: &Snap) -> Option<f64> {
 }
 
 /// Shortest walks from a set of sources (stations) to every node within `bound_m` metres.
+#[derive(Debug, Clone)]
 pub struct Reach {
     metres: HashMap<u32, f64>,
     sources: HashMap<u32, Vec<Snap>>,
@@ -96,6 +97,67 @@ impl Reach {
             .chain(same_edge)
             .min_by(f64::total_cmp)
             .filter(|&m| m <= self.bound_m)
+    }
+}
+
+impl Reach {
+    /// The stretches of path within the bound of a source, as straight lines in WGS 84 degrees
+    /// (x = longitude): what a walker from the sources reaches, for drawing. An edge reached from
+    /// both ends far enough to meet is whole; otherwise the part from each reached end as far as
+    /// the metres left, and around a source on it as far as its metres left. Positions along an
+    /// edge are interpolated linearly in degrees (edges are straight pieces of a few tens of metres).
+    pub fn segments(&self, net: &Network) -> Vec<geo::Line<f64>> {
+        let mut edges: Vec<u32> = self
+            .metres
+            .keys()
+            .flat_map(|&n| net.neighbours(n).iter().map(|&(_, e)| e))
+            .chain(self.sources.keys().copied())
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        let mut out = Vec::new();
+        for e in edges {
+            let edge = net.edge(e);
+            let length = edge.length_m;
+            let left = |n: u32| self.metres.get(&n).map(|m| self.bound_m - m);
+            // Reached stretches of the edge, as metres from its end `a`.
+            let mut spans: Vec<(f64, f64)> = Vec::new();
+            if let Some(r) = left(edge.a) {
+                spans.push((0.0, r.min(length)));
+            }
+            if let Some(r) = left(edge.b) {
+                spans.push(((length - r).max(0.0), length));
+            }
+            for s in self.sources.get(&e).into_iter().flatten() {
+                let r = self.bound_m - s.access_m;
+                if r >= 0.0 {
+                    spans.push(((s.from_a_m - r).max(0.0), (s.from_a_m + r).min(length)));
+                }
+            }
+            spans.sort_by(|x, y| x.0.total_cmp(&y.0));
+            let mut merged: Vec<(f64, f64)> = Vec::new();
+            for (from, to) in spans {
+                match merged.last_mut() {
+                    Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                    _ => merged.push((from, to)),
+                }
+            }
+            let (a, b) = (net.node(edge.a), net.node(edge.b));
+            let at = |m: f64| {
+                let t = if length > 0.0 { m / length } else { 0.0 };
+                geo::Coord {
+                    x: a.x + (b.x - a.x) * t,
+                    y: a.y + (b.y - a.y) * t,
+                }
+            };
+            out.extend(
+                merged
+                    .into_iter()
+                    .filter(|(from, to)| to > from)
+                    .map(|(from, to)| geo::Line::new(at(from), at(to))),
+            );
+        }
+        out
     }
 }
 
@@ -211,6 +273,37 @@ mod tests {
         // The home on the far leg at 32.0005°N: 9.449 + 55.44 up + 94.49 across + 55.44 down.
         let far = net.snap(c(112.001, 32.0005)).unwrap();
         assert_relative_eq!(reach.to(&net, &far).unwrap(), 214.82, epsilon = 0.05);
+    }
+
+    #[test]
+    fn the_reached_stretches_end_where_the_metres_run_out() {
+        let net = u_lane();
+        // From the foot of the west leg with 200 m: the whole west leg (110.885 m) and 89.115 m of
+        // the top's 94.490 m, so the top's stretch ends 5.375 m short of its east end; the east leg
+        // is not reached.
+        let station = net.snap(c(112.0, 32.0)).unwrap();
+        let reach = Reach::from_sources(&net, &[station], 200.0);
+        let mut lines = reach.segments(&net);
+        lines.sort_by(|x, y| x.start.y.total_cmp(&y.start.y));
+        let walked: f64 = lines.iter().map(|l| ground_m(l.start, l.end)).sum();
+        assert_relative_eq!(walked, 200.0, epsilon = 0.05);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        let top = lines.iter().find(|l| l.start.y == 32.001 && l.end.y == 32.001).unwrap();
+        assert_relative_eq!(ground_m(top.start, top.end), 89.115, epsilon = 0.05);
+        // A source halfway up a leg with 30 m reaches 30 m on either side of where it joins, less
+        // its walk from the door (9.449 m).
+        let off = net.snap(c(111.9999, 32.0005)).unwrap();
+        let lines = Reach::from_sources(&net, &[off], 30.0).segments(&net);
+        assert_eq!(lines.len(), 1);
+        assert_relative_eq!(
+            ground_m(lines[0].start, lines[0].end),
+            2.0 * (30.0 - 9.449),
+            epsilon = 0.02
+        );
+        // Enough metres to go round from both ends: every edge whole.
+        let all = Reach::from_sources(&net, &[station], 1_000.0).segments(&net);
+        let walked: f64 = all.iter().map(|l| ground_m(l.start, l.end)).sum();
+        assert_relative_eq!(walked, 316.26, epsilon = 0.05);
     }
 
     #[test]

@@ -10,10 +10,11 @@ use tokio::sync::Mutex;
 use super::TileError;
 use super::coverage::CoverageTiles;
 use super::source::TileSource;
+use crate::coverage::Distance;
 use crate::domain::StationKind;
 use crate::index::Index;
 
-/// Coverage (kind, radius) pairs kept per snapshot: the web app's radii for a few kinds.
+/// Coverage (kind, radius, distance) triples kept per snapshot: the web app's radii for a few kinds.
 const COVERAGE_KEPT: usize = 16;
 
 /// Holds the [`TileSource`] of the newest snapshot seen. Reading it takes no lock, so tile requests
@@ -25,7 +26,8 @@ pub struct TileCache {
     building: Mutex<()>,
     /// Tiles being cut right now.
     cutting: AtomicUsize,
-    /// Coverage of the (kind, radius) pairs asked for lately, newest last, of the newest snapshot.
+    /// Coverage of the (kind, radius, distance) triples asked for lately, newest last, of the newest
+    /// snapshot.
     coverage: Mutex<Vec<Arc<CoverageTiles>>>,
 }
 
@@ -77,24 +79,25 @@ impl TileCache {
         }
     }
 
-    /// Coverage of `kind` at `radius_m` over `index`, computed (off the async runtime) the first
-    /// time a snapshot is asked for it, then kept until the data changes.
+    /// Coverage of `kind` at `radius_m` measured by `distance` over `index`, computed (off the
+    /// async runtime) the first time a snapshot is asked for it, then kept until the data changes.
     pub async fn coverage(
         &self,
         index: &Arc<Index>,
         kind: &StationKind,
         radius_m: u32,
+        distance: Distance,
     ) -> Result<Arc<CoverageTiles>, TileError> {
         let generation = index.generation();
         let mut kept = self.coverage.lock().await;
-        if let Some(c) = kept.iter().find(|c| c.is_for(generation, kind, radius_m)) {
+        if let Some(c) = kept.iter().find(|c| c.is_for(generation, kind, radius_m, distance)) {
             return Ok(c.clone());
         }
         let (for_build, kind) = (index.clone(), kind.clone());
-        let built = tokio::task::spawn_blocking(move || CoverageTiles::build(&for_build, kind, radius_m))
+        let built = tokio::task::spawn_blocking(move || CoverageTiles::build(&for_build, kind, radius_m, distance))
             .await
-            .map(Arc::new)
-            .map_err(|e| TileError::Prepare(e.to_string()))?;
+            .map_err(|e| TileError::Prepare(e.to_string()))?
+            .map(Arc::new)?;
         kept.retain(|c| c.generation() >= generation);
         if kept.iter().all(|c| c.generation() == generation) {
             if kept.len() >= COVERAGE_KEPT {

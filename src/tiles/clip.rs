@@ -69,6 +69,74 @@ fn at_y(a: Coord<f64>, b: Coord<f64>, y: f64) -> Coord<f64> {
     }
 }
 
+/// Clips an open line to `bounds`, appending the pieces inside (two or more points each) to `out`.
+/// Each segment is cut by Liang–Barsky; consecutive segments whose cut pieces join stay one piece.
+pub fn clip_line(line: &[Coord<f64>], bounds: Rect<f64>, out: &mut Vec<Vec<Coord<f64>>>) {
+    let mut current: Vec<Coord<f64>> = Vec::new();
+    for w in line.windows(2) {
+        let Some((a, b)) = clip_segment(w[0], w[1], bounds) else {
+            if current.len() >= 2 {
+                out.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            continue;
+        };
+        if current.last() != Some(&a) {
+            if current.len() >= 2 {
+                out.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            current.push(a);
+        }
+        current.push(b);
+        // A segment leaving the box ends the piece.
+        if b != w[1] {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if current.len() >= 2 {
+        out.push(current);
+    }
+}
+
+/// The part of segment a–b inside `bounds` (closed), if any (Liang–Barsky).
+fn clip_segment(a: Coord<f64>, b: Coord<f64>, bounds: Rect<f64>) -> Option<(Coord<f64>, Coord<f64>)> {
+    let (d, min, max) = (b - a, bounds.min(), bounds.max());
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-d.x, a.x - min.x),
+        (d.x, max.x - a.x),
+        (-d.y, a.y - min.y),
+        (d.y, max.y - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    if t0 > t1 {
+        return None;
+    }
+    let at = |t: f64| {
+        if t == 0.0 {
+            a
+        } else if t == 1.0 {
+            b
+        } else {
+            a + d * t
+        }
+    };
+    Some((at(t0), at(t1)))
+}
+
 /// Whether two rectangles meet (closed: touching counts).
 pub fn rects_meet(a: Rect<f64>, b: Rect<f64>) -> bool {
     a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
@@ -150,6 +218,42 @@ mod tests {
         ];
         assert!(clip_ring(&ring, square()).is_empty());
         assert!(clip_ring(&[], square()).is_empty());
+    }
+
+    #[test]
+    fn a_line_is_cut_into_the_pieces_inside() {
+        let line = [
+            coord! { x: -5.0, y: 5.0 },
+            coord! { x: 5.0, y: 5.0 },
+            coord! { x: 5.0, y: 15.0 },
+            coord! { x: 8.0, y: 15.0 },
+            coord! { x: 8.0, y: 5.0 },
+            coord! { x: 9.0, y: 5.0 },
+        ];
+        let mut out = Vec::new();
+        clip_line(&line, square(), &mut out);
+        assert_eq!(
+            out,
+            [
+                vec![
+                    coord! { x: 0.0, y: 5.0 },
+                    coord! { x: 5.0, y: 5.0 },
+                    coord! { x: 5.0, y: 10.0 }
+                ],
+                vec![
+                    coord! { x: 8.0, y: 10.0 },
+                    coord! { x: 8.0, y: 5.0 },
+                    coord! { x: 9.0, y: 5.0 }
+                ],
+            ]
+        );
+        out.clear();
+        clip_line(
+            &[coord! { x: 20.0, y: 0.0 }, coord! { x: 30.0, y: 5.0 }],
+            square(),
+            &mut out,
+        );
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -5,14 +5,14 @@
 use geo::{Coord, Rect};
 
 use super::TileError;
-use super::clip::{clip_ring_in_place, contains_rect, rects_meet};
+use super::clip::{clip_line, clip_ring_in_place, contains_rect, rects_meet};
 use super::coord::{BUFFER, EXTENT, TileCoord, to_lonlat};
 use super::encode::{LayerBuilder, Shape, tile_bytes};
 use super::layers::{
-    AREA_LABELS, TileLayer, area_attributes, building_attributes, household_attributes, level_minzoom,
-    station_attributes,
+    AREA_LABELS, MINOR_PATHS_FROM, TileLayer, area_attributes, building_attributes, household_attributes,
+    is_minor_path, level_minzoom, path_attributes, station_attributes,
 };
-use super::simplify::{TOLERANCE, orient, simplify_ring, thin_into};
+use super::simplify::{TOLERANCE, orient, simplify_line, simplify_ring, thin_into};
 use super::source::{BuildingShape, Part, TileSource};
 use crate::access::Sight;
 use crate::domain::Level;
@@ -79,6 +79,16 @@ pub fn render(
                 for (i, c) in source.stations_in(search) {
                     out.add(point(c, tile), &station_attributes(index.stations.get(i)))
                         .map_err(fail)?;
+                }
+            }
+            TileLayer::Paths => {
+                for i in source.paths_in(search) {
+                    if tile.z() < MINOR_PATHS_FROM && is_minor_path(index.paths.get(i)) {
+                        continue;
+                    }
+                    if let Some(shape) = lines(&source.path_lines[i as usize], tile, &mut scratch) {
+                        out.add(shape, &path_attributes(index.paths.get(i))).map_err(fail)?;
+                    }
                 }
             }
         }
@@ -155,6 +165,26 @@ pub(super) fn polygons(parts: &[Part], tile: TileCoord, scratch: &mut Scratch) -
         }
     }
     (!out.is_empty()).then_some(Shape::Polygons(out))
+}
+
+/// Lines (world units) as they show in `tile`: thinned and clipped to the tile plus its buffer in
+/// tile units, then simplified as rings are; `None` when nothing longer than a tile unit is left.
+pub(super) fn lines(lines: &[Vec<Coord<f64>>], tile: TileCoord, scratch: &mut Scratch) -> Option<Shape> {
+    let clip_box = clip_box();
+    let mut pieces = Vec::new();
+    for line in lines {
+        thin_into(line.iter().map(|c| tile.to_tile(*c)), TOLERANCE, &mut scratch.ring);
+        // Thinning keeps the first point; the last must stay too, or a line would stop short.
+        if let (Some(&last), Some(&end)) = (scratch.ring.last(), line.last()) {
+            let end = tile.to_tile(end);
+            if last != end {
+                scratch.ring.push(end);
+            }
+        }
+        clip_line(&scratch.ring, clip_box, &mut pieces);
+    }
+    let out: Vec<Vec<[i32; 2]>> = pieces.iter().filter_map(|p| simplify_line(p, TOLERANCE)).collect();
+    (!out.is_empty()).then_some(Shape::Lines(out))
 }
 
 /// The tile plus its buffer, in tile units.

@@ -19,9 +19,11 @@ use geozero::mvt::{Message, Tile, tile};
 
 use super::coord::EXTENT;
 
-/// A feature's shape in integer tile units. Polygon parts are lists of rings, exterior first.
+/// A feature's shape in integer tile units. Polygon parts are lists of rings, exterior first;
+/// lines are open lists of two or more points.
 pub enum Shape {
     Point([i32; 2]),
+    Lines(Vec<Vec<[i32; 2]>>),
     Polygons(Vec<Vec<Vec<[i32; 2]>>>),
 }
 
@@ -179,6 +181,26 @@ fn feature(shape: &Shape) -> Result<tile::Feature, String> {
             }
             (tile::GeomType::Polygon, out)
         }
+        Shape::Lines(lines) => {
+            // Per line: MoveTo, LineTo with the other points; the cursor carries over.
+            let len = lines.iter().map(|l| 2 * l.len() + 2).sum();
+            let mut out = Vec::with_capacity(len);
+            let mut cursor = [0i32, 0i32];
+            for line in lines.iter().filter(|l| l.len() >= 2) {
+                let mut to = |out: &mut Vec<u32>, p: [i32; 2]| {
+                    out.push(zigzag(p[0].wrapping_sub(cursor[0])));
+                    out.push(zigzag(p[1].wrapping_sub(cursor[1])));
+                    cursor = p;
+                };
+                out.push(command(MOVE_TO, 1)?);
+                to(&mut out, line[0]);
+                out.push(command(LINE_TO, line.len() - 1)?);
+                for &p in &line[1..] {
+                    to(&mut out, p);
+                }
+            }
+            (tile::GeomType::Linestring, out)
+        }
     };
     Ok(tile::Feature {
         id: None,
@@ -281,6 +303,18 @@ mod tests {
         // The second polygon starts at 50,50, from the second ring's last point (2,12).
         assert_eq!(&g[22..25], &[9, zigzag(48), zigzag(38)]);
         assert_eq!(g.len(), 33);
+    }
+
+    #[test]
+    fn lines_are_move_to_then_line_to_without_closing() {
+        let mut layer = LayerBuilder::new("paths");
+        let shape = Shape::Lines(vec![vec![[0, 0], [10, 0], [10, 5]], vec![[20, 20], [30, 20]]]);
+        layer.add(shape, &vec![]).unwrap();
+        let tile = Tile::decode(tile_bytes([layer]).as_slice()).unwrap();
+        let f = &tile.layers[0].features[0];
+        assert_eq!(f.r#type, Some(tile::GeomType::Linestring as i32));
+        // MoveTo(1) 0,0; LineTo(2) +10,0 0,+5; MoveTo(1) +10,+15; LineTo(1) +10,0.
+        assert_eq!(f.geometry, [9, 0, 0, 18, 20, 0, 0, 10, 9, 20, 30, 10, 20, 0]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub enum TileError {
     },
     #[error("tile {axis} must be a whole number from 0 up, got {given:?}")]
     NotANumber { axis: &'static str, given: String },
-    #[error("no tile layer {0:?}: the layers are areas, buildings, households and stations")]
+    #[error("no tile layer {0:?}: the layers are areas, buildings, households, stations and paths")]
     UnknownLayer(String),
     #[error("tiles are addressed as /tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt; {0:?} does not end in .mvt")]
     NotMvt(String),
@@ -31,4 +31,7 @@ pub enum TileError {
     Prepare(String),
     #[error("cutting a tile: {0}")]
     Cut(String),
+    /// The coverage a coverage tile draws could not be measured (walking without paths).
+    #[error(transparent)]
+    Coverage(#[from] crate::coverage::CoverageError),
 }

@@ -1,4 +1,4 @@
-//! The four tile layers: what each carries, and from which zoom.
+//! The five tile layers: what each carries, and from which zoom.
 //!
 //! Zooms are chosen so a tile stays small at city scale (襄阳: ~4,500 grids, 23,000 buildings,
 //! 2 million households, a few thousand stations):
@@ -13,6 +13,7 @@
 //! | buildings | 14 | footprints are a few pixels below that |
 //! | households | 14 | center households (党员中心户) only below 16, every household from 16 |
 //! | stations | 10 | a few hundred per tile |
+//! | paths | 12 | roads, for drawing the streets under the areas; footpaths, tracks and lanes from 14 |
 //!
 //! Every layer is cut up to zoom 16 and overzoomed by the renderer past that (TileJSON `maxzoom`).
 //! Attributes of each layer are built in one function per layer, so what a layer reveals is decided
@@ -20,7 +21,7 @@
 //! [`crate::features::household_facts`], shared with GeoJSON).
 
 use crate::access::Sight;
-use crate::domain::{Area, Building, Household, Level, Station};
+use crate::domain::{Area, Building, Household, Level, Path, Station};
 use crate::features::household_facts;
 
 use super::encode::{Attributes, Value};
@@ -32,6 +33,7 @@ pub enum TileLayer {
     Buildings,
     Households,
     Stations,
+    Paths,
 }
 
 /// The second layer of area tiles: one point per area, where its name goes, with the area's
@@ -45,7 +47,13 @@ pub const ALL_HOUSEHOLDS_FROM: u8 = 16;
 pub const LAYER_MAXZOOM: u8 = 16;
 
 impl TileLayer {
-    pub const ALL: [TileLayer; 4] = [Self::Areas, Self::Buildings, Self::Households, Self::Stations];
+    pub const ALL: [TileLayer; 5] = [
+        Self::Areas,
+        Self::Buildings,
+        Self::Households,
+        Self::Stations,
+        Self::Paths,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -53,6 +61,7 @@ impl TileLayer {
             Self::Buildings => "buildings",
             Self::Households => "households",
             Self::Stations => "stations",
+            Self::Paths => "paths",
         }
     }
 
@@ -66,6 +75,7 @@ impl TileLayer {
             Self::Areas => level_minzoom(Level::County),
             Self::Buildings | Self::Households => 14,
             Self::Stations => 10,
+            Self::Paths => 12,
         }
     }
 
@@ -82,6 +92,7 @@ impl TileLayer {
             Self::Buildings => "Buildings: footprint polygons, or points where no footprint is known",
             Self::Households => "Households: center households (党员中心户) from zoom 14, every household from zoom 16",
             Self::Stations => "Stations of every kind (红色驿站, 综治中心, police rooms, …)",
+            Self::Paths => "Roads, streets and footpaths of the walking network, as lines",
         }
     }
 
@@ -109,6 +120,7 @@ impl TileLayer {
                 ("name", "String"),
                 ("tier", "String"),
             ],
+            Self::Paths => &[("code", "String"), ("name", "String"), ("highway", "String")],
         }
     }
 }
@@ -178,6 +190,30 @@ pub fn station_attributes(s: &Station) -> Attributes<'_> {
     }
     if let Some(t) = &s.tier {
         out.push(("tier", Value::Str(t)));
+    }
+    out
+}
+
+/// The zoom from which minor paths (see [`is_minor_path`]) are in path tiles: a county's lanes
+/// to every door would make a zoom-12 tile a hundred kilobytes of lines thinner than a pixel.
+pub const MINOR_PATHS_FROM: u8 = 14;
+
+/// Footways, paths, tracks, steps, cycleways, bridleways and service lanes: OSM's `highway` values
+/// for ways that are not streets.
+pub fn is_minor_path(p: &Path) -> bool {
+    matches!(
+        p.highway.as_deref(),
+        Some("footway" | "path" | "track" | "steps" | "cycleway" | "bridleway" | "service" | "pedestrian")
+    )
+}
+
+pub fn path_attributes(p: &Path) -> Attributes<'_> {
+    let mut out = vec![("code", Value::Str(p.code.as_str()))];
+    if let Some(n) = &p.name {
+        out.push(("name", Value::Str(n)));
+    }
+    if let Some(h) = &p.highway {
+        out.push(("highway", Value::Str(h)));
     }
     out
 }

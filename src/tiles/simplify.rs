@@ -57,6 +57,23 @@ pub fn simplify_ring(ring: &mut Vec<Coord<f64>>, tolerance: f64) -> Option<Vec<[
     (out.len() >= 3 && twice_area(&out) != 0).then_some(out)
 }
 
+/// Simplifies an open line and snaps it to integer tile units. Returns `None` when fewer than two
+/// distinct points are left (a line shorter than a tile unit).
+pub fn simplify_line(line: &[Coord<f64>], tolerance: f64) -> Option<Vec<[i32; 2]>> {
+    if line.len() < 2 {
+        return None;
+    }
+    let keep = douglas_peucker(line, tolerance);
+    let mut out: Vec<[i32; 2]> = Vec::with_capacity(keep.iter().filter(|k| **k).count());
+    for (c, _) in line.iter().zip(&keep).filter(|(_, k)| **k) {
+        let p = [c.x.round() as i32, c.y.round() as i32];
+        if out.last() != Some(&p) {
+            out.push(p);
+        }
+    }
+    (out.len() >= 2).then_some(out)
+}
+
 /// Ramer–Douglas–Peucker: which points of `line` (two or more) to keep so that no dropped point lies
 /// farther than `tolerance` from the segment that replaces it. The same rule and the same choice of
 /// the farthest point as `geo`'s `Simplify`, but comparing squared distances scaled by the
@@ -163,6 +180,21 @@ mod tests {
             let r = ((f64::from(*x) - 2048.0).powi(2) + (f64::from(*y) - 2048.0).powi(2)).sqrt();
             assert!((r - 1000.0).abs() <= TOLERANCE + 1.0, "r = {r}");
         }
+    }
+
+    #[test]
+    fn a_line_keeps_its_ends_and_drops_what_lies_on_it() {
+        let line = [
+            coord! { x: 0.0, y: 0.0 },
+            coord! { x: 50.0, y: 0.4 },
+            coord! { x: 100.0, y: 0.0 },
+            coord! { x: 100.0, y: 80.0 },
+        ];
+        assert_eq!(simplify_line(&line, TOLERANCE), Some(vec![[0, 0], [100, 0], [100, 80]]));
+        assert_eq!(
+            simplify_line(&[coord! { x: 0.1, y: 0.1 }, coord! { x: 0.3, y: 0.2 }], TOLERANCE),
+            None
+        );
     }
 
     #[test]

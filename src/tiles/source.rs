@@ -99,8 +99,12 @@ pub struct TileSource {
     center_households: RTree<PointItem>,
     households: RTree<PointItem>,
     stations: RTree<PointItem>,
-    /// Per layer, WGS 84 degrees `[west, south, east, north]`; `None` for an empty layer.
-    bounds: [Option<[f64; 4]>; 4],
+    path_tree: RTree<BoxItem>,
+    /// Per path, its lines in world units.
+    pub(super) path_lines: Vec<Vec<Vec<Coord<f64>>>>,
+    /// Per layer ([`TileLayer::ALL`] order), WGS 84 degrees `[west, south, east, north]`; `None`
+    /// for an empty layer.
+    bounds: [Option<[f64; 4]>; 5],
 }
 
 impl TileSource {
@@ -169,6 +173,30 @@ impl TileSource {
             .enumerate()
             .map(|(i, s)| point(i, s.location.lon(), s.location.lat()))
             .collect();
+        let paths = index.paths.all();
+        let path_lines: Vec<Vec<Vec<Coord<f64>>>> = paths
+            .iter()
+            .map(|p| {
+                p.geometry
+                    .iter()
+                    .map(|l| l.coords().map(|c| to_world(c.x, c.y)).collect())
+                    .collect()
+            })
+            .collect();
+        let path_tree = RTree::bulk_load(
+            path_lines
+                .iter()
+                .enumerate()
+                .filter_map(|(i, lines)| {
+                    let r = geo::MultiLineString::new(lines.iter().map(|l| geo::LineString::new(l.clone())).collect())
+                        .bounding_rect()?;
+                    Some(GeomWithData::new(
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        i as u32,
+                    ))
+                })
+                .collect(),
+        );
         let lonlat_bounds = |rects: &mut dyn Iterator<Item = Rect<f64>>| {
             rects
                 .reduce(|a, b| {
@@ -202,6 +230,7 @@ impl TileSource {
                 };
                 Rect::new(c, c)
             })),
+            lonlat_bounds(&mut paths.iter().filter_map(|p| p.geometry.bounding_rect())),
         ];
         Self {
             generation: index.generation(),
@@ -213,6 +242,8 @@ impl TileSource {
             center_households: RTree::bulk_load(centers),
             households: RTree::bulk_load(household_points),
             stations: RTree::bulk_load(station_points),
+            path_tree,
+            path_lines,
             bounds,
         }
     }
@@ -264,6 +295,15 @@ impl TileSource {
         points_in(&self.stations, bounds)
     }
 
+    /// Paths whose box meets `bounds` (world units), in index (code) order.
+    pub fn paths_in(&self, bounds: Rect<f64>) -> Vec<u32> {
+        sorted(
+            self.path_tree
+                .locate_in_envelope_intersecting(&aabb(bounds))
+                .map(|i| i.data),
+        )
+    }
+
     /// Features of `layer` (areas: of `level` only, when given) whose bounding box meets `bbox`
     /// (WGS 84 degrees `[west, south, east, north]`, edges included), in index (code) order. Boxes,
     /// not shapes: callers that need exact answers test each candidate's geometry. Points are
@@ -285,6 +325,7 @@ impl TileSource {
             TileLayer::Buildings => self.buildings_in(world),
             TileLayer::Households => points_in(&self.households, world).into_iter().map(|(i, _)| i).collect(),
             TileLayer::Stations => points_in(&self.stations, world).into_iter().map(|(i, _)| i).collect(),
+            TileLayer::Paths => self.paths_in(world),
         }
     }
 }

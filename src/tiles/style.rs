@@ -85,6 +85,10 @@ fn area_layers() -> Vec<Value> {
         json!({"id": "buildings-fill", "type": "fill", "source": "buildings", "source-layer": "buildings",
                "minzoom": TileLayer::Buildings.minzoom(), "filter": ["==", ["geometry-type"], "Polygon"],
                "paint": {"fill-color": "#c9c2b8", "fill-outline-color": "#8d8577"}}),
+        // Roads and footpaths: thin grey lines, under every area's outline.
+        json!({"id": "paths", "type": "line", "source": "paths", "source-layer": "paths",
+               "minzoom": TileLayer::Paths.minzoom(), "layout": {"line-join": "round", "line-cap": "round"},
+               "paint": {"line-color": "#a8a29a", "line-width": ["interpolate", ["linear"], ["zoom"], 12, 0.5, 16, 1.5]}}),
         line(Level::RedYard, "#c62828", 1.0, Some([3.0, 2.0])),
         line(Level::Grid, "#3b7dd8", 1.2, None),
         line(Level::Community, "#8d6e63", 1.6, Some([4.0, 2.0])),

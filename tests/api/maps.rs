@@ -13,7 +13,7 @@ use crate::{apps, error_of};
 #[tokio::test]
 async fn tilejson_describes_each_layer() {
     for app in apps().await {
-        for layer in ["areas", "buildings", "households", "stations"] {
+        for layer in ["areas", "buildings", "households", "stations", "paths"] {
             let (status, headers, bytes) = app.raw(get(&format!("/tiles/{layer}.json"))).await;
             assert_eq!(status, StatusCode::OK, "{}: {layer}", app.backend);
             assert_eq!(headers["cache-control"], "no-cache");
@@ -57,6 +57,13 @@ async fn tilejson_describes_each_layer() {
         let households: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(households["minzoom"], 14);
         assert_eq!(households["vector_layers"][0]["fields"]["head_name"], "String");
+        let (_, _, bytes) = app.raw(get("/tiles/paths.json")).await;
+        let paths: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(paths["minzoom"], 12);
+        assert_eq!(
+            paths["vector_layers"][0]["fields"],
+            json!({"code": "String", "name": "String", "highway": "String"})
+        );
     }
 }
 
@@ -144,9 +151,24 @@ async fn the_style_uses_nothing_outside_gridmap() {
             "stations",
             "county-label",
             "station-label",
+            "paths",
         ] {
             assert!(ids.contains(id), "no layer {id}");
         }
+        // Roads are drawn under the areas' outlines.
+        let at = |id: &str| {
+            style["layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|l| l["id"] == id)
+                .unwrap()
+        };
+        assert!(at("paths") < at("grid-line") && at("paths") < at("county-line"));
+        assert_eq!(
+            style["sources"]["paths"]["url"],
+            format!("http://{HOST}/tiles/paths.json")
+        );
     }
 }
 
@@ -203,6 +225,16 @@ async fn openapi_lists_the_map_endpoints() {
         ] {
             assert!(doc["paths"].get(path).is_some(), "{}: {path} missing", app.backend);
         }
+        // The coverage tile documents its distance query parameter and the 409 without paths.
+        let coverage = &doc["paths"]["/tiles/coverage/{kind}/{radius_m}/{z}/{x}/{y}.mvt"]["get"];
+        let distance = coverage["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "distance")
+            .unwrap_or_else(|| panic!("no distance parameter: {coverage}"));
+        assert_eq!(distance["in"], "query");
+        assert!(coverage["responses"].get("409").is_some(), "{coverage}");
     }
 }
 

@@ -53,6 +53,8 @@ async fn without_paths_walking_is_refused_with_409() {
                 P.0, P.1
             ),
             "/api/v1/coverage?kind=red_station&radius_m=100&distance=walking".to_owned(),
+            "/api/v1/coverage/uncovered?kind=red_station&radius_m=100&distance=walking".to_owned(),
+            "/api/v1/coverage/suggestions?kind=red_station&radius_m=100&distance=walking".to_owned(),
         ] {
             let (status, body) = app.get(&uri).await;
             assert_eq!(status, StatusCode::CONFLICT, "{b}: {uri}: {body}");
@@ -250,5 +252,79 @@ async fn walks_agree_with_a_dijkstra_in_postgis() {
             );
         }
         pool.close().await;
+    }
+}
+
+#[tokio::test]
+async fn uncovered_and_suggestions_on_foot() {
+    for app in with_paths().await {
+        let b = app.backend;
+        // At 1,900 m H3 is within reach in a straight line (1382 m) but not on foot (1958.85 m).
+        let codes = |body: &Value| -> Vec<String> {
+            let features = body["features"].as_array().unwrap();
+            features.iter().map(|f| f["id"].as_str().unwrap().to_owned()).collect()
+        };
+        let (status, straight) = app
+            .get("/api/v1/coverage/uncovered?kind=red_station&radius_m=1900")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{b}: {straight}");
+        assert_eq!(straight["distance"], "straight");
+        let (status, walking) = app
+            .get("/api/v1/coverage/uncovered?kind=red_station&radius_m=1900&distance=walking")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{b}: {walking}");
+        assert_eq!(walking["distance"], "walking");
+        assert!(!codes(&straight).contains(&"H3".to_owned()), "{b}: {straight}");
+        assert!(codes(&walking).contains(&"H3".to_owned()), "{b}: {walking}");
+        assert_eq!(
+            walking["numberMatched"],
+            straight["numberMatched"].as_u64().unwrap() + 1
+        );
+
+        // Suggested sites on foot, then stations built at them: coverage on foot rises by the gains.
+        let (status, found) = app
+            .get("/api/v1/coverage/suggestions?kind=red_station&radius_m=100&distance=walking&candidates=grid&spacing_m=20&k=3")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{b}: {found}");
+        assert_eq!(found["distance"], "walking");
+        assert_eq!(found["covered_before"], 2, "{b}: H1 and H2 walk 96 m: {found}");
+        let sites = found["sites"].as_array().unwrap();
+        assert!(!sites.is_empty(), "{b}: {found}");
+        let features: Vec<Value> = sites
+            .iter()
+            .map(|s| {
+                serde_json::json!({"type": "Feature",
+                    "properties": {"code": format!("NEW-{}", s["rank"]), "kind": "red_station"},
+                    "geometry": {"type": "Point", "coordinates": [s["lon"], s["lat"]]}})
+            })
+            .collect();
+        let built = serde_json::json!({"type": "FeatureCollection", "features": features}).to_string();
+        app.import(Layer::Stations, &built).await.unwrap();
+        let (_, after) = app
+            .get("/api/v1/coverage?kind=red_station&radius_m=100&distance=walking")
+            .await;
+        assert_eq!(
+            after["walking"]["covered"], found["covered_after"],
+            "{b}: {after} vs {found}"
+        );
+        assert!(
+            found["covered_after"].as_u64() > found["covered_before"].as_u64(),
+            "{b}: {found}"
+        );
+        // The households each site names are those it newly covers on foot: no longer left out.
+        let named: Vec<String> = sites
+            .iter()
+            .flat_map(|s| s["households"].as_array().unwrap().iter())
+            .map(|h| h.as_str().unwrap().to_owned())
+            .collect();
+        let gains: u64 = sites.iter().map(|s| s["gain"].as_u64().unwrap()).sum();
+        assert_eq!(named.len() as u64, gains, "{b}: {found}");
+        let (_, left) = app
+            .get("/api/v1/coverage/uncovered?kind=red_station&radius_m=100&distance=walking")
+            .await;
+        assert!(
+            named.iter().all(|h| !codes(&left).contains(h)),
+            "{b}: {left} vs {found}"
+        );
     }
 }

@@ -323,6 +323,44 @@ async fn coverage_prints_the_apis_answer_and_suggests_sites() {
         ));
         let picture = tiny_skia::Pixmap::decode_png(&std::fs::read(&png).unwrap()).expect("a PNG");
         assert_eq!((picture.width(), picture.height()), (400, 300), "{backend}");
+
+        // On foot: refused without paths, then along a road through H1 and H2 (both on it).
+        let walking = [&args[..], &["--distance", "walking", "--json"]].concat();
+        let stderr = failure(gridmap(&db, &walking));
+        assert!(stderr.contains("no paths are loaded"), "{backend}: {stderr}");
+        let road = json!({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"code": "R1", "highway": "residential"},
+             "geometry": {"type": "LineString", "coordinates": [[112.049, 32.05], [112.052, 32.05]]}},
+        ]});
+        let file = write(dir.path(), "paths.geojson", &road);
+        ok(gridmap(&db, &["import", "--layer", "paths", &file]));
+        let answer: Value = serde_json::from_str(&ok(gridmap(&db, &walking))).unwrap();
+        assert_eq!(answer["distance"], "walking", "{backend}: {answer}");
+        assert_eq!(answer["walking"]["covered"], 2, "{backend}: {answer}");
+        ok(gridmap(
+            &db,
+            &[
+                &map[..],
+                &[
+                    "--distance",
+                    "walking",
+                    "--width",
+                    "400",
+                    "--height",
+                    "300",
+                    "-o",
+                    png_arg,
+                ],
+            ]
+            .concat(),
+        ));
+        let picture = tiny_skia::Pixmap::decode_png(&std::fs::read(&png).unwrap()).expect("a PNG");
+        let reach = picture
+            .pixels()
+            .iter()
+            .filter(|p| [p.red(), p.green(), p.blue()] == gridmap::maps::REACH)
+            .count();
+        assert!(reach > 0, "{backend}: the road within the walk is drawn");
         let stderr = failure(gridmap(&db, &[&map[..], &["--width", "100", "-o", png_arg]].concat()));
         assert!(
             stderr.contains("width must be a whole number of pixels"),

@@ -7,10 +7,11 @@ use axum::body::Body;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, Request, StatusCode};
 use gridmap::access::Role;
+use gridmap::domain::Layer;
 use gridmap::maps::{COVERED, REACH, UNCOVERED};
 use tiny_skia::Pixmap;
 
-use crate::fixture::{COMMUNITY, GRID_W};
+use crate::fixture::{self, COMMUNITY, GRID_W};
 use crate::{TestApp, apps, error_of};
 
 /// The map at `uri` as `token` (the admin when `None`): the decoded picture and the headers.
@@ -118,6 +119,40 @@ async fn households_and_reach_are_drawn_where_and_as_they_are() {
             .filter(|&(x, y)| map.pixel(x, y).is_some_and(|p| p.red() < 128))
             .count();
         assert!(inked > 2000, "{b}: the title band is blank ({inked} dark pixels)");
+    }
+}
+
+#[tokio::test]
+async fn on_foot_the_paths_within_the_walk_are_drawn_and_households_coloured_by_it() {
+    for app in apps().await {
+        let b = app.backend;
+        app.import(Layer::Paths, &fixture::paths()).await.unwrap();
+        let uri = |radius: u32| {
+            format!(
+                "/api/v1/maps/coverage.png?kind=red_station&radius_m={radius}&distance=walking&area_code={GRID_W}&width=4000&height=3000"
+            )
+        };
+        // H1 walks 96.09 m to RS-A (85.7 m in a straight line): covered on foot at 100 m, not at 90.
+        let (map, headers) = png(&app, None, &uri(100)).await;
+        assert_eq!(
+            rgb(&map, pixel(&headers, 112.1201, 32.0501)),
+            COVERED,
+            "{b}: H1 at 100 m"
+        );
+        let (at90, h90) = png(&app, None, &uri(90)).await;
+        assert_eq!(rgb(&at90, pixel(&h90, 112.1201, 32.0501)), UNCOVERED, "{b}: H1 at 90 m");
+
+        // RS-A joins R1 (along 32.0501°N) 11.089 m from its door at 112.121°E, so at 100 m the walk
+        // goes 88.911 m along R1 each way: to 112.121 ± 0.000941° (94.442 m a thousandth of a
+        // degree there). Along R1: the reach colour at 47 m east of the joint, not at 113 m; and
+        // no reach circle any more.
+        let on_r1 = |lon: f64| rgb(&map, pixel(&headers, lon, 32.0501));
+        assert_eq!(on_r1(112.1215), REACH, "{b}: R1 47 m east of RS-A");
+        assert_ne!(on_r1(112.1222), REACH, "{b}: R1 113 m east of RS-A");
+        let m_per_px: f64 = headers["x-map-metres-per-pixel"].to_str().unwrap().parse().unwrap();
+        let (sx, sy) = pixel(&headers, 112.121, 32.05);
+        let below = rgb(&map, (sx, sy + 100.0 / m_per_px));
+        assert_ne!(below, REACH, "{b}: no circle 100 m south of RS-A on foot");
     }
 }
 

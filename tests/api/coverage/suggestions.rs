@@ -2,6 +2,7 @@
 //! raising coverage by exactly the gains reported.
 
 use axum::http::StatusCode;
+use gridmap::access::Role;
 use gridmap::domain::Layer;
 use serde_json::{Value, json};
 
@@ -54,6 +55,11 @@ async fn stations_built_at_the_suggested_sites_raise_coverage_by_their_gains() {
             (Some(1), Some(3))
         );
         assert_eq!(sites[0]["share"], 0.75);
+        assert_eq!(
+            sites[0]["households"],
+            json!(["H4"]),
+            "{b}: the household B2 would cover"
+        );
         assert_eq!(body["covered_after"], 3);
 
         // A 50 m grid of candidates reaches both H4 and H3: one site each, the southern first.
@@ -67,6 +73,27 @@ async fn stations_built_at_the_suggested_sites_raise_coverage_by_their_gains() {
         let sites = body["sites"].as_array().unwrap().clone();
         let gains: Vec<u64> = sites.iter().map(|s| s["gain"].as_u64().unwrap()).collect();
         assert_eq!(gains, [1, 1], "{b}: {body}");
+        let named: Vec<&Value> = sites.iter().map(|s| &s["households"]).collect();
+        assert_eq!(named, [&json!(["H4"]), &json!(["H3"])], "{b}: {body}");
+        // A leader of the west grid gets the same sites and gains, but H4 (in the south yard, out
+        // of the leader's scope) is not named.
+        let leader = app.token_for("leader-w", Role::GridLeader, Some(GRID_W)).await;
+        let (_, theirs) = app
+            .get_as(
+                &leader,
+                &format!(
+                    "/api/v1/coverage/suggestions?kind=red_station&radius_m=100&area_code={COMMUNITY}&k=5&candidates=grid&spacing_m=50"
+                ),
+            )
+            .await;
+        let named: Vec<&Value> = theirs["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| &s["households"])
+            .collect();
+        assert_eq!(named, [&json!([]), &json!(["H3"])], "{b}: {theirs}");
+        assert_eq!(theirs["sites"][0]["gain"], 1, "{b}: {theirs}");
         assert_eq!(sites[0]["area_code"], YARD_S);
         assert_eq!(sites[1]["area_code"], GRID_W);
         assert_eq!(body["covered_after"], 4);

@@ -17,13 +17,13 @@ use serde_json::Value;
 use crate::fixture::P;
 use crate::{TestApp, apps, error_of};
 
-struct Feature {
-    geometry: Geometry<f32>,
-    props: HashMap<String, Mvt>,
+pub(super) struct Feature {
+    pub(super) geometry: Geometry<f32>,
+    pub(super) props: HashMap<String, Mvt>,
 }
 
 impl Feature {
-    fn str(&self, key: &str) -> Option<&str> {
+    pub(super) fn str(&self, key: &str) -> Option<&str> {
         match self.props.get(key) {
             Some(Mvt::String(s)) => Some(s),
             _ => None,
@@ -31,14 +31,14 @@ impl Feature {
     }
 }
 
-fn tile_at(z: u8, lon: f64, lat: f64) -> (u32, u32) {
+pub(super) fn tile_at(z: u8, lon: f64, lat: f64) -> (u32, u32) {
     let w = to_world(lon, lat);
     let n = f64::from(1u32 << z);
     ((w.x * n) as u32, (w.y * n) as u32)
 }
 
 /// Tile units of tile `z/x/y` back to WGS 84 degrees.
-fn to_lonlat(z: u8, (x, y): (u32, u32), px: f64, py: f64) -> (f64, f64) {
+pub(super) fn to_lonlat(z: u8, (x, y): (u32, u32), px: f64, py: f64) -> (f64, f64) {
     let n = f64::from(1u32 << z);
     let wx = (f64::from(x) + px / f64::from(EXTENT)) / n;
     let wy = (f64::from(y) + py / f64::from(EXTENT)) / n;
@@ -48,8 +48,13 @@ fn to_lonlat(z: u8, (x, y): (u32, u32), px: f64, py: f64) -> (f64, f64) {
 }
 
 /// One coverage tile's layers by name, as `token` (the admin without one) gets it.
-async fn layers(app: &TestApp, token: Option<&str>, path: &str) -> HashMap<String, Vec<Feature>> {
-    let mut req = Request::get(format!("/tiles/coverage/{path}.mvt"));
+pub(super) async fn layers(app: &TestApp, token: Option<&str>, path: &str) -> HashMap<String, Vec<Feature>> {
+    // A query (`?distance=walking`) goes after the `.mvt`.
+    let uri = match path.split_once('?') {
+        Some((p, query)) => format!("/tiles/coverage/{p}.mvt?{query}"),
+        None => format!("/tiles/coverage/{path}.mvt"),
+    };
+    let mut req = Request::get(uri);
     if let Some(t) = token {
         req = req.header(AUTHORIZATION, format!("Bearer {t}"));
     }
@@ -85,7 +90,7 @@ async fn layers(app: &TestApp, token: Option<&str>, path: &str) -> HashMap<Strin
     out
 }
 
-fn path(kind: &str, radius: u32, z: u8, (x, y): (u32, u32)) -> String {
+pub(super) fn path(kind: &str, radius: u32, z: u8, (x, y): (u32, u32)) -> String {
     format!("{kind}/{radius}/{z}/{x}/{y}")
 }
 
