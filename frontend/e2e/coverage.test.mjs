@@ -290,6 +290,18 @@ test('suggestions for the walk are asked by walking and listed', async () => {
   await page.screenshot({ path: join(out, 'coverage-walk-site.png') });
 });
 
+test('the walk\'s CSV lists every household left out on foot', async () => {
+  const left = await api(`/api/v1/coverage/uncovered?${WALK}&limit=1`);
+  const straight = await api(`/api/v1/coverage/uncovered?${Q.replace('100', '1200')}&limit=1`);
+  assert.ok(left.numberMatched >= straight.numberMatched, 'no fewer left out on foot than in a straight line');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#coverage-csv')]);
+  assert.equal(download.suggestedFilename(), 'uncovered-red_station-walk1200m.csv');
+  const path = join(stack.tmp, 'uncovered-walk.csv');
+  await download.saveAs(path);
+  const lines = readFileSync(path, 'utf8').replace(/^\ufeff/, '').split('\r\n').filter((l) => l !== '');
+  assert.equal(lines.length - 1, left.numberMatched);
+});
+
 test('a viewer sees coverage without households', async () => {
   const tab = await stack.browser.newPage();
   try {

@@ -18,8 +18,6 @@ export async function allUncovered(kind: string, reach: Reach): Promise<GeoJSON.
 }
 
 const COLUMNS = ['code', 'lon', 'lat', 'head_name', 'address', 'area_code', 'nearest_station', 'distance_m'];
-/** Measured by walking, the households may carry the metres walked too: a column when they do. */
-const WALKED = 'walking_distance_m';
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -30,12 +28,11 @@ function cell(v: unknown): string {
 }
 
 export function toCsv(features: GeoJSON.Feature<GeoJSON.Point>[]): string {
-  const columns = features.some((f) => f.properties && WALKED in f.properties) ? [...COLUMNS, WALKED] : COLUMNS;
-  const lines = [columns.join(',')];
+  const lines = [COLUMNS.join(',')];
   for (const f of features) {
     const p = (f.properties ?? {}) as Record<string, unknown>;
     const [lon, lat] = f.geometry.coordinates;
-    lines.push(columns.map((c) => cell(c === 'code' ? (f.id ?? p.code) : c === 'lon' ? lon : c === 'lat' ? lat : p[c])).join(','));
+    lines.push(COLUMNS.map((c) => cell(c === 'code' ? (f.id ?? p.code) : c === 'lon' ? lon : c === 'lat' ? lat : p[c])).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }
