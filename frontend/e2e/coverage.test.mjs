@@ -244,6 +244,19 @@ test('the 15-minute walk asks by walking and shows the walking figures', async (
   assert.ok(reach.every((g) => g === 'LineString' || g === 'MultiLineString'), `reach geometries ${[...new Set(reach)]}`);
   assert.equal(await page.evaluate(() => window.gridmap.queryRenderedFeatures({ layers: ['coverage-reach-fill'] }).length), 0);
   await page.screenshot({ path: join(out, 'coverage-walk.png') });
+  // The same in English.
+  await page.click('#lang');
+  try {
+    const text = await page.textContent('#coverage-summary');
+    for (const part of ['15-minute walk (1,200 m along paths)', `covered on foot (${pct(answer.walking.share)})`, `straight line ${pct(answer.share)}`]) {
+      assert.ok(text.includes(part), `summary ${JSON.stringify(text)} has ${part}`);
+    }
+    const heads = await page.$$eval('#coverage-table thead th', (ths) => ths.map((th) => th.textContent));
+    assert.deepEqual(heads.slice(3), ['Covered on foot', 'Share on foot', 'Straight line']);
+    await page.screenshot({ path: join(out, 'coverage-walk-en.png') });
+  } finally {
+    await page.click('#lang');
+  }
 });
 
 test('the walk\'s PNG is asked by walking', async () => {
