@@ -4,7 +4,8 @@
 // the households it would cover, the uncovered CSV has as many rows as the API counts and the map
 // downloads as a PNG; with the 15-minute walk every request carries distance=walking (figures,
 // tiles, suggestions, uncovered households, the PNG) and the table shows the walking figures the API
-// gives, never above the straight-line ones; a viewer sees the view without households; and a
+// gives, never above the straight-line ones; every station kind of the demo answers, at 1 km and on
+// foot, as the API counts; a viewer sees the view without households; and a
 // server without a path network says so for the walk, which the view then no longer offers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -313,6 +314,40 @@ test('the walk\'s CSV lists every household left out on foot', async () => {
   await download.saveAs(path);
   const lines = readFileSync(path, 'utf8').replace(/^\ufeff/, '').split('\r\n').filter((l) => l !== '');
   assert.equal(lines.length - 1, left.numberMatched);
+  // The walk beside the straight line, the longest first, as the API orders them.
+  const header = lines[0].split(',');
+  assert.equal(header.at(-1), 'walking_distance_m');
+  const first = lines[1].split(',');
+  assert.equal(first[0], left.features[0].id);
+  assert.equal(Number(first.at(-1)), left.features[0].properties.walking_distance_m);
+  assert.ok(Number(first.at(-1)) >= Number(first.at(-2)), 'a walk is never shorter than the straight line');
+});
+
+test('the view answers for every station kind of the demo, at 1 km and on foot', async () => {
+  const stations = await api('/ogc/collections/stations/items?limit=10000');
+  const present = [...new Set(stations.features.map((f) => f.properties.kind))].sort();
+  const offered = await page.$$eval('#coverage-kind option', (os) => os.map((o) => o.value));
+  assert.ok(present.length >= 7, `the demo's kinds: ${present}`);
+  for (const kind of present) {
+    assert.ok(offered.includes(kind), `${kind} is offered: ${offered}`);
+    for (const [value, query, done] of [
+      ['1000', `kind=${kind}&radius_m=1000`, `${kind}/1000m`],
+      ['walk15', `kind=${kind}&radius_m=1200&distance=walking`, `${kind}/walk1200m`],
+    ]) {
+      await page.selectOption('#coverage-kind', kind);
+      await page.selectOption('#coverage-radius', value);
+      await page.click('#coverage-go');
+      await page.waitForFunction((d) => document.body.dataset.coverage === d, done, { timeout: 60000 });
+      const answer = await api(`/api/v1/coverage?${query}`);
+      const covered = value === 'walk15' ? answer.walking.covered : answer.covered;
+      const total = await page.$eval('#coverage-table tfoot tr', (tr) => [tr.querySelector('.households').textContent,
+        tr.querySelector('.covered').textContent]);
+      assert.deepEqual(total, [String(answer.households), String(covered)], `${kind} ${value}`);
+      const rows = await page.$$eval('#coverage-table tbody tr', (trs) => trs.length);
+      assert.equal(rows, answer.by_area.length, `${kind} ${value}`);
+    }
+  }
+  await choose(page, '100', 'red_station/100m');
 });
 
 test('a viewer sees coverage without households', async () => {

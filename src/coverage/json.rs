@@ -129,7 +129,9 @@ pub fn coverage(index: &Index, report: &Report, counts: bool) -> CoverageAnswer 
 
 /// One household left out, as a GeoJSON Feature: its properties as the reader may see them (see
 /// [`crate::features::household_properties`]), plus `area_code` (the deepest area it lies in),
-/// `nearest_station` and `distance_m` to it; `None` when `sight` hides it.
+/// `nearest_station` and `distance_m` to it (in a straight line), and on foot `walking_distance_m`
+/// (the walk to the nearest station by walking; `null` past 50 km or where no path leads to one);
+/// `None` when `sight` hides it.
 pub fn uncovered_feature(index: &Index, report: &Report, j: usize, sight: Sight, crs: Crs) -> Option<Value> {
     let h = report.households[j];
     let household = index.households.get(h);
@@ -145,6 +147,9 @@ pub fn uncovered_feature(index: &Index, report: &Report, j: usize, sight: Sight,
         json!(nearest.map(|n| index.stations.get(n.station).code.as_str())),
     );
     properties.insert("distance_m".into(), json!(nearest.map(|n| metres(n.distance_m))));
+    if let Some(w) = &report.walking {
+        properties.insert("walking_distance_m".into(), json!(w.metres[j].map(metres)));
+    }
     let (lon, lat) = crs.from_wgs84(household.location);
     Some(json!({
         "type": "Feature",

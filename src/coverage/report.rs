@@ -90,7 +90,7 @@ impl Report {
     /// foot when the report measures walks).
     pub fn is_covered(&self, j: usize) -> bool {
         match &self.walking {
-            Some(w) => w.metres[j].is_some(),
+            Some(w) => w.is_covered(j),
             None => self
                 .nearest(j)
                 .is_some_and(|n| n.distance_m <= self.question.radius.metres()),

@@ -2,9 +2,10 @@
 //! the path network instead of in a straight line.
 //!
 //! Every station of the kind is snapped to the network and one Dijkstra from all of them at once
-//! goes out as far as the radius; a household is covered on foot when the walk from its door to the
-//! network, along it, and from the network to a station's door is at most the radius. The walk is
-//! never shorter than the straight line, so walking coverage never exceeds straight-line coverage.
+//! goes out as far as [`LONGEST_WALK_M`] (so the households left out have their walk too); a
+//! household is covered on foot when the walk from its door to the network, along it, and from the
+//! network to a station's door is at most the radius. The walk is never shorter than the straight
+//! line, so walking coverage never exceeds straight-line coverage.
 
 use std::collections::HashMap;
 
@@ -47,15 +48,34 @@ impl Distance {
 /// Walking figures beside a [`Report`].
 #[derive(Debug, Clone)]
 pub struct Walking {
-    /// The walks from every station of the kind, as far as the radius: the stretches of path they
-    /// reach are [`Reach::segments`].
+    /// The walks from every station of the kind, as far as [`LONGEST_WALK_M`]: the stretches of
+    /// path within the radius are [`Walking::segments`].
     pub reach: Reach,
-    /// For each household of the report, the walk to its nearest station of the kind, metres, when
-    /// at most the radius.
+    /// The radius, metres.
+    pub radius_m: f64,
+    /// For each household of the report, the walk to its nearest station of the kind, metres;
+    /// `None` beyond [`LONGEST_WALK_M`] or where the network does not lead to one.
     pub metres: Vec<Option<f64>>,
     /// Households covered on foot, in all and for each row of [`Report::by_area`].
     pub covered: usize,
     pub by_area: Vec<usize>,
+}
+
+/// The longest walk measured, metres: the longest radius coverage may be asked for, so that the
+/// households left out have their walk to the nearest station too, not only those covered.
+pub const LONGEST_WALK_M: f64 = super::Radius::MAX_M;
+
+impl Walking {
+    /// Whether the `j`-th household of the report walks at most the radius to a station.
+    pub fn is_covered(&self, j: usize) -> bool {
+        self.metres[j].is_some_and(|m| m <= self.radius_m)
+    }
+
+    /// The stretches of path within the radius of a station of the kind (see
+    /// [`Reach::segments_within`]).
+    pub fn segments(&self, net: &Network) -> Vec<geo::Line<f64>> {
+        self.reach.segments_within(net, self.radius_m)
+    }
 }
 
 fn coord(p: LonLat) -> Coord<f64> {
@@ -79,7 +99,7 @@ pub fn walk(index: &Index, report: &Report) -> Result<Walking, CoverageError> {
         .filter(|s| s.kind == q.kind)
         .filter_map(|s| net.snap(coord(s.location)))
         .collect();
-    let reach = Reach::from_sources(net, &sources, radius);
+    let reach = Reach::from_sources(net, &sources, LONGEST_WALK_M);
     let metres: Vec<Option<f64>> = report
         .households
         .iter()
@@ -92,7 +112,7 @@ pub fn walk(index: &Index, report: &Report) -> Result<Walking, CoverageError> {
     let mut by_area = vec![0; report.by_area.len()];
     let mut covered = 0;
     for (j, &h) in report.households.iter().enumerate() {
-        if metres[j].is_none() {
+        if metres[j].is_none_or(|m| m > radius) {
             continue;
         }
         covered += 1;
@@ -103,6 +123,7 @@ pub fn walk(index: &Index, report: &Report) -> Result<Walking, CoverageError> {
     }
     Ok(Walking {
         reach,
+        radius_m: radius,
         metres,
         covered,
         by_area,

@@ -98,7 +98,8 @@ pub struct UncoveredParams {
 /// code), as a GeoJSON FeatureCollection (`application/geo+json`) with `numberMatched` and
 /// `numberReturned`. Each feature carries the household as the caller may see it (masked for
 /// planners and dispatchers; only those in a scoped caller's scope), `area_code`, and
-/// `nearest_station`, `distance_m`. Viewers are refused (403).
+/// `nearest_station`, `distance_m`; with `distance=walking` also `walking_distance_m`, by which
+/// they are then ordered. Viewers are refused (403).
 #[utoipa::path(get, path = "/api/v1/coverage/uncovered", tag = "coverage", params(UncoveredParams),
     responses((status = 200, description = "a GeoJSON FeatureCollection of households",
             content_type = "application/geo+json", body = Object),
@@ -127,9 +128,13 @@ pub async fn uncovered(
             .uncovered()
             .filter(|&j| grant.household(report.households[j]) != Sight::Hidden)
             .collect();
-        // Farthest first; the sort is stable, so ties stay in code order.
+        // Farthest first (on foot by the walk, those no path leads from first); the sort is
+        // stable, so ties stay in code order.
         left.sort_by(|&a, &b| {
-            let d = |j| report.nearest(j).map_or(f64::INFINITY, |n| n.distance_m);
+            let d = |j: usize| match &report.walking {
+                Some(w) => w.metres[j].unwrap_or(f64::INFINITY),
+                None => report.nearest(j).map_or(f64::INFINITY, |n| n.distance_m),
+            };
             d(b).total_cmp(&d(a))
         });
         let features: Vec<Value> = left

@@ -95,7 +95,7 @@ pub fn reach(
     let id = Transform::identity();
     if let (Some(walking), Some(net)) = (&report.walking, index.paths.network()) {
         let mut pb = PathBuilder::new();
-        for line in walking.reach.segments(net) {
+        for line in walking.segments(net) {
             let (x0, y0) = frame.project(line.start.x, line.start.y);
             let (x1, y1) = frame.project(line.end.x, line.end.y);
             pb.move_to(x0, y0);

@@ -107,10 +107,17 @@ impl Reach {
     /// the metres left, and around a source on it as far as its metres left. Positions along an
     /// edge are interpolated linearly in degrees (edges are straight pieces of a few tens of metres).
     pub fn segments(&self, net: &Network) -> Vec<geo::Line<f64>> {
+        self.segments_within(net, self.bound_m)
+    }
+
+    /// [`Self::segments`] as far as `within_m` metres (at most the bound the walks were measured to).
+    pub fn segments_within(&self, net: &Network, within_m: f64) -> Vec<geo::Line<f64>> {
+        let bound_m = within_m.min(self.bound_m);
         let mut edges: Vec<u32> = self
             .metres
-            .keys()
-            .flat_map(|&n| net.neighbours(n).iter().map(|&(_, e)| e))
+            .iter()
+            .filter(|&(_, &m)| m <= bound_m)
+            .flat_map(|(&n, _)| net.neighbours(n).iter().map(|&(_, e)| e))
             .chain(self.sources.keys().copied())
             .collect();
         edges.sort_unstable();
@@ -119,7 +126,7 @@ impl Reach {
         for e in edges {
             let edge = net.edge(e);
             let length = edge.length_m;
-            let left = |n: u32| self.metres.get(&n).map(|m| self.bound_m - m);
+            let left = |n: u32| self.metres.get(&n).map(|m| bound_m - m).filter(|&r| r >= 0.0);
             // Reached stretches of the edge, as metres from its end `a`.
             let mut spans: Vec<(f64, f64)> = Vec::new();
             if let Some(r) = left(edge.a) {
@@ -129,7 +136,7 @@ impl Reach {
                 spans.push(((length - r).max(0.0), length));
             }
             for s in self.sources.get(&e).into_iter().flatten() {
-                let r = self.bound_m - s.access_m;
+                let r = bound_m - s.access_m;
                 if r >= 0.0 {
                     spans.push(((s.from_a_m - r).max(0.0), (s.from_a_m + r).min(length)));
                 }
@@ -300,8 +307,16 @@ mod tests {
             2.0 * (30.0 - 9.449),
             epsilon = 0.02
         );
+        // Walks measured farther and drawn as far as 200 m: the same stretches.
+        let far = Reach::from_sources(&net, &[station], 1_000.0);
+        let walked: f64 = far
+            .segments_within(&net, 200.0)
+            .iter()
+            .map(|l| ground_m(l.start, l.end))
+            .sum();
+        assert_relative_eq!(walked, 200.0, epsilon = 0.05);
         // Enough metres to go round from both ends: every edge whole.
-        let all = Reach::from_sources(&net, &[station], 1_000.0).segments(&net);
+        let all = far.segments(&net);
         let walked: f64 = all.iter().map(|l| ground_m(l.start, l.end)).sum();
         assert_relative_eq!(walked, 316.26, epsilon = 0.05);
     }

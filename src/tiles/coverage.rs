@@ -113,7 +113,7 @@ impl CoverageTiles {
         }
         let reach = match &report.walking {
             Some(w) => Reach::Lines(
-                join(w.reach.segments(walking::network(index)?))
+                join(w.segments(walking::network(index)?))
                     .into_iter()
                     .filter_map(|line| {
                         let bbox = geo::LineString::new(line.clone()).bounding_rect()?;

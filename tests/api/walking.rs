@@ -280,6 +280,23 @@ async fn uncovered_and_suggestions_on_foot() {
             walking["numberMatched"],
             straight["numberMatched"].as_u64().unwrap() + 1
         );
+        // Each with its walk, the longest first; H3's is the hand-worked 1958.85 m.
+        let features = walking["features"].as_array().unwrap();
+        let h3 = features.iter().find(|f| f["id"] == "H3").unwrap();
+        assert!(
+            close(&h3["properties"]["walking_distance_m"], 1958.85, 0.05),
+            "{b}: {h3}"
+        );
+        let walks: Vec<f64> = features
+            .iter()
+            .map(|f| f["properties"]["walking_distance_m"].as_f64().unwrap())
+            .collect();
+        assert!(walks.windows(2).all(|w| w[0] >= w[1]), "{b}: {walks:?}");
+        assert!(
+            straight["features"][0]["properties"]
+                .get("walking_distance_m")
+                .is_none()
+        );
 
         // Suggested sites on foot, then stations built at them: coverage on foot rises by the gains.
         let (status, found) = app

@@ -18,6 +18,8 @@ export async function allUncovered(kind: string, reach: Reach): Promise<GeoJSON.
 }
 
 const COLUMNS = ['code', 'lon', 'lat', 'head_name', 'address', 'area_code', 'nearest_station', 'distance_m'];
+/** On foot, the walk to the nearest station too (the server gives it beside the straight line). */
+const WALK_COLUMNS = [...COLUMNS, 'walking_distance_m'];
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -27,12 +29,13 @@ function cell(v: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function toCsv(features: GeoJSON.Feature<GeoJSON.Point>[]): string {
-  const lines = [COLUMNS.join(',')];
+export function toCsv(features: GeoJSON.Feature<GeoJSON.Point>[], walking = false): string {
+  const columns = walking ? WALK_COLUMNS : COLUMNS;
+  const lines = [columns.join(',')];
   for (const f of features) {
     const p = (f.properties ?? {}) as Record<string, unknown>;
     const [lon, lat] = f.geometry.coordinates;
-    lines.push(COLUMNS.map((c) => cell(c === 'code' ? (f.id ?? p.code) : c === 'lon' ? lon : c === 'lat' ? lat : p[c])).join(','));
+    lines.push(columns.map((c) => cell(c === 'code' ? (f.id ?? p.code) : c === 'lon' ? lon : c === 'lat' ? lat : p[c])).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }

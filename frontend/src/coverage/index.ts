@@ -142,7 +142,7 @@ class CoverageView {
     const { kind, reach } = this;
     const features = this.uncovered ?? await allUncovered(kind, reach);
     this.uncovered = features;
-    save(`uncovered-${kind}-${tagOf(reach)}.csv`, new Blob(['\ufeff' + toCsv(features)], { type: 'text/csv;charset=utf-8' }));
+    save(`uncovered-${kind}-${tagOf(reach)}.csv`, new Blob(['\ufeff' + toCsv(features, reach.walking)], { type: 'text/csv;charset=utf-8' }));
   }
 
   async png() {
