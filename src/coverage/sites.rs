@@ -258,6 +258,23 @@ mod tests {
         Question::parse(index, "red_station", radius_m, None, None).unwrap()
     }
 
+    /// `index` with a red station at each of the sites `found`.
+    fn built_at(index: &Index, found: &Suggestions) -> Index {
+        let mut stations = index.stations.all().to_vec();
+        let first = stations.len();
+        stations.extend(
+            found
+                .sites
+                .iter()
+                .enumerate()
+                .map(|(i, s)| station(first + i, "red_station", s.candidate.location)),
+        );
+        Index::build(Dataset {
+            stations: std::sync::Arc::new(stations),
+            ..index.dataset()
+        })
+    }
+
     /// The greedy rule without lazy evaluation: every candidate measured by brute force each round.
     fn plain_greedy(index: &Index, report: &Report, k: usize) -> Vec<(u32, usize)> {
         let r = report.question.radius.metres();
@@ -319,19 +336,7 @@ mod tests {
         for source in [Source::Grid { spacing_m: 40.0 }, Source::Grid { spacing_m: 97.0 }] {
             let found = suggest(&index, &report, source, 8).unwrap();
             assert_eq!(found.sites.len(), 8);
-            let mut stations = index.stations.all().to_vec();
-            let first = stations.len();
-            stations.extend(
-                found
-                    .sites
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| station(first + i, "red_station", s.candidate.location)),
-            );
-            let built = Index::build(Dataset {
-                stations: std::sync::Arc::new(stations),
-                ..index.dataset()
-            });
+            let built = built_at(&index, &found);
             let after = super::super::report(&built, question(&built, 150.0));
             assert_eq!(after.total.covered, found.sites[7].covered, "{source:?}");
             assert!(found.sites[7].covered > report.total.covered);
@@ -397,19 +402,7 @@ mod tests {
             assert_eq!(got.len(), 10);
 
             // Stations built at the sites raise coverage on foot by exactly the gains.
-            let mut stations = index.stations.all().to_vec();
-            let first = stations.len();
-            stations.extend(
-                found
-                    .sites
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| station(first + i, "red_station", s.candidate.location)),
-            );
-            let built = Index::build(Dataset {
-                stations: std::sync::Arc::new(stations),
-                ..index.dataset()
-            });
+            let built = built_at(&index, &found);
             let after = crate::coverage::measure(&built, q, Distance::Walking).unwrap();
             assert_eq!(after.covered(), found.sites[9].covered, "seed {seed}");
         }
