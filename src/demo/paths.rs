@@ -92,8 +92,8 @@ fn border_roads(topo: &Topology, areas: &[DemoArea]) -> Vec<DemoPath> {
 /// The lanes of each grid: lanes joining its buildings to one another as a village's lanes do
 /// (the shortest set of straight lanes that joins them all, a Euclidean minimum spanning tree),
 /// and a straight lane from a building to the nearest point of the grid's border road, and a
-/// little beyond, where that road is near ([`BORDER_LANE_M`]) and from the building nearest it in
-/// any case, so that every grid's lanes meet its roads.
+/// little beyond, where that road is near ([`BORDER_LANE_M`]), and on each side of the grid from
+/// the building whose lane that way is shortest, so that every grid's lanes meet its roads.
 ///
 /// Lanes from every building to the border alone would make neighbours a few metres apart walk to
 /// the border and back: in the countryside, where a grid is kilometres across and its houses sit
@@ -122,13 +122,29 @@ fn lanes(topo: &Topology, areas: &[DemoArea], buildings: &[DemoBuilding]) -> Vec
             });
         }
         let feet: Vec<Option<([f64; 2], f64)>> = members.iter().map(|b| foot_on(&border, b.centre)).collect();
-        let nearest = (0..members.len()).filter(|&i| feet[i].is_some()).min_by(|&i, &j| {
-            let d = |k: usize| feet[k].map_or(f64::INFINITY, |f| f.1);
-            d(i).total_cmp(&d(j)).then(i.cmp(&j))
-        });
+        // The shortest lane heading each way (north, east, south, west) leaves the grid on that
+        // side, so a walk to the next grid need not go round by one far exit.
+        let mut exits: [Option<usize>; 4] = [None; 4];
         for (i, b) in members.iter().enumerate() {
             let Some((past, d)) = feet[i] else { continue };
-            if d < 0.5 || (d > BORDER_LANE_M && Some(i) != nearest) {
+            let (dx, dy) = (
+                (past[0] - b.centre[0]) * b.centre[1].to_radians().cos(),
+                past[1] - b.centre[1],
+            );
+            let side = if dy.abs() >= dx.abs() {
+                if dy >= 0.0 { 0 } else { 2 }
+            } else if dx >= 0.0 {
+                1
+            } else {
+                3
+            };
+            if exits[side].is_none_or(|e| feet[e].is_some_and(|(_, de)| d < de)) {
+                exits[side] = Some(i);
+            }
+        }
+        for (i, b) in members.iter().enumerate() {
+            let Some((past, d)) = feet[i] else { continue };
+            if d < 0.5 || (d > BORDER_LANE_M && !exits.contains(&Some(i))) {
                 continue;
             }
             out.push(DemoPath {
@@ -143,7 +159,7 @@ fn lanes(topo: &Topology, areas: &[DemoArea], buildings: &[DemoBuilding]) -> Vec
 }
 
 /// Buildings nearer their grid's border road than this, metres, have a lane straight to it.
-const BORDER_LANE_M: f64 = 120.0;
+const BORDER_LANE_M: f64 = 250.0;
 
 /// The point a little past the nearest point of `border` (rings of WGS 84 positions) from `centre`
 /// ([`OVERSHOOT_M`] beyond, so the lane crosses the road), and the distance to it, metres.

@@ -56,13 +56,13 @@ pub async fn the_network_is_connected_and_walks_are_never_shorter_than_the_crow_
         }
         assert!(longer > 0, "{backend}: some walks to a {kind} go round");
         // And plausibly round: street networks make walks some 1.2 to 1.6 times the straight line
-        // in towns and more in the country (the demo: about 1.6 for red stations, 1.7 for police
-        // rooms), and a household next to a station does not walk kilometres to it (lanes join
-        // neighbouring buildings, not only each building to the road round its grid).
+        // in towns and more in the country (the demo: about 1.45 in the middle), and a household
+        // next to a station does not walk kilometres to it (lanes join neighbouring buildings, not
+        // only each building to the road round its grid).
         detours.sort_by(f64::total_cmp);
         let median = detours[detours.len() / 2];
         assert!(
-            (1.0..2.0).contains(&median),
+            (1.0..1.7).contains(&median),
             "{backend}: median detour to a {kind}: {median}"
         );
         assert!(
