@@ -30,8 +30,6 @@ use std::collections::BinaryHeap;
 
 use std::collections::HashMap;
 
-use geo::Coord;
-
 use super::candidates::{Candidate, Source, gather};
 use super::{CoverageError, Distance, Report};
 use crate::domain::LonLat;
@@ -91,7 +89,7 @@ pub fn suggest(index: &Index, report: &Report, source: Source, k: usize) -> Resu
         Distance::Straight => None,
         Distance::Walking => {
             let net = super::walking::network(index)?;
-            let doors = uncovered.iter().map(|p| net.snap(coord(*p))).collect();
+            let doors = uncovered.iter().map(|p| net.snap(p.to_coord())).collect();
             Some(Walks {
                 net,
                 doors,
@@ -158,10 +156,6 @@ pub fn suggest(index: &Index, report: &Report, source: Source, k: usize) -> Resu
 /// The round of a gain that is only an upper bound, never measured.
 const NOT_MEASURED: usize = usize::MAX;
 
-fn coord(p: LonLat) -> Coord<f64> {
-    Coord { x: p.lon(), y: p.lat() }
-}
-
 /// The households not yet covered, in a bucket grid for searches by ground distance.
 struct Uncovered<'a> {
     grid: PointGrid,
@@ -219,7 +213,7 @@ impl Uncovered<'_> {
         };
         if !walks.measured.contains_key(&c) {
             let mut reached = Vec::new();
-            if let Some(from) = walks.net.snap(coord(site)) {
+            if let Some(from) = walks.net.snap(site.to_coord()) {
                 let reach = Reach::from_sources(walks.net, &[from], radius);
                 let none = vec![false; self.locations.len()];
                 self.within(site, radius + WALK_SLACK_M + SEARCH_SLACK_M, &none, |u, _| {
@@ -350,11 +344,11 @@ mod tests {
         let r = report.question.radius.metres();
         let doors: Vec<Option<Snap>> = report
             .uncovered()
-            .map(|j| net.snap(coord(index.households.get(report.households[j]).location)))
+            .map(|j| net.snap(index.households.get(report.households[j]).location.to_coord()))
             .collect();
         let reached: Vec<Vec<usize>> = (0..index.buildings.all().len() as u32)
             .map(|b| {
-                let Some(from) = net.snap(coord(index.buildings.anchor(b).unwrap())) else {
+                let Some(from) = net.snap(index.buildings.anchor(b).unwrap().to_coord()) else {
                     return vec![];
                 };
                 let reach = Reach::from_sources(net, &[from], r);

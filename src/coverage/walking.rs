@@ -9,10 +9,7 @@
 
 use std::collections::HashMap;
 
-use geo::Coord;
-
 use super::{CoverageError, Report};
-use crate::domain::LonLat;
 use crate::index::Index;
 use crate::network::{Network, Reach, Snap};
 
@@ -78,10 +75,6 @@ impl Walking {
     }
 }
 
-fn coord(p: LonLat) -> Coord<f64> {
-    Coord { x: p.lon(), y: p.lat() }
-}
-
 /// The network of the snapshot, or [`CoverageError::NoPaths`].
 pub fn network(index: &Index) -> Result<&Network, CoverageError> {
     index.paths.network().ok_or(CoverageError::NoPaths)
@@ -97,14 +90,14 @@ pub fn walk(index: &Index, report: &Report) -> Result<Walking, CoverageError> {
         .all()
         .iter()
         .filter(|s| s.kind == q.kind)
-        .filter_map(|s| net.snap(coord(s.location)))
+        .filter_map(|s| net.snap(s.location.to_coord()))
         .collect();
     let reach = Reach::from_sources(net, &sources, LONGEST_WALK_M);
     let metres: Vec<Option<f64>> = report
         .households
         .iter()
         .map(|&h| {
-            let snap = net.snap(coord(index.households.get(h).location))?;
+            let snap = net.snap(index.households.get(h).location.to_coord())?;
             reach.to(net, &snap)
         })
         .collect();

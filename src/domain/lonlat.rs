@@ -79,6 +79,14 @@ impl LonLat {
     pub fn to_point(self) -> geo::Point<f64> {
         geo::Point::new(self.lon, self.lat)
     }
+
+    /// The same position as a `geo` coordinate (x = longitude, y = latitude).
+    pub fn to_coord(self) -> geo::Coord<f64> {
+        geo::Coord {
+            x: self.lon,
+            y: self.lat,
+        }
+    }
 }
 
 impl fmt::Display for LonLat {

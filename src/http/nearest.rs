@@ -125,8 +125,7 @@ pub async fn nearest(State(state): State<AppState>, Query(params): Query<Nearest
 /// The `k` stations of `kind` nearest to `p` on foot along `net` (within `max` metres walked), as
 /// `(station, metres)` ascending. Stations the network does not connect to `p` are left out.
 fn walking(index: &Index, net: &Network, p: LonLat, kind: &StationKind, k: usize, max: Option<f64>) -> Vec<(u32, f64)> {
-    let coord = |l: LonLat| geo::Coord { x: l.lon(), y: l.lat() };
-    let Some(from) = net.snap(coord(p)) else {
+    let Some(from) = net.snap(p.to_coord()) else {
         return Vec::new();
     };
     let (ids, snaps): (Vec<u32>, Vec<Snap>) = index
@@ -135,7 +134,7 @@ fn walking(index: &Index, net: &Network, p: LonLat, kind: &StationKind, k: usize
         .iter()
         .enumerate()
         .filter(|(_, s)| s.kind == *kind)
-        .filter_map(|(i, s)| Some((i as u32, net.snap(coord(s.location))?)))
+        .filter_map(|(i, s)| Some((i as u32, net.snap(s.location.to_coord())?)))
         .unzip();
     nearest_targets(net, &from, &snaps, k, max.unwrap_or(f64::INFINITY))
         .into_iter()

@@ -58,7 +58,7 @@ pub fn line(value: &GeometryValue, crs: Crs) -> Result<LineString<f64>, String> 
         .enumerate()
         .map(|(i, p)| {
             let l = position(p, crs, &format!("position {i} of the line"))?;
-            Ok(Coord { x: l.lon(), y: l.lat() })
+            Ok(l.to_coord())
         })
         .collect::<Result<Vec<_>, String>>()
         .map(LineString::new)
@@ -93,7 +93,7 @@ pub fn lines(value: &GeometryValue, crs: Crs) -> Result<MultiLineString<f64>, St
         let mut coords: Vec<Coord<f64>> = Vec::with_capacity(positions.len());
         for (i, p) in positions.iter().enumerate() {
             let l = position(p, crs, &format!("position {i} of {line}"))?;
-            let c = Coord { x: l.lon(), y: l.lat() };
+            let c = l.to_coord();
             if coords.last() != Some(&c) {
                 coords.push(c);
             }

@@ -127,7 +127,7 @@ impl AreaIndex {
     /// one east (or north) of it (see [`super::pip`]); should two areas of one level overlap (bad
     /// data), the one with the lowest code wins, so the answer is always the same.
     pub fn locate(&self, p: LonLat) -> Chain {
-        let c = Coord { x: p.lon(), y: p.lat() };
+        let c = p.to_coord();
         self.cells
             .locate(c)
             .unwrap_or_else(|| locate_exact(&self.areas, &self.parts, c))
@@ -141,7 +141,7 @@ impl AreaIndex {
 
     /// [`Self::locate`] without the cell grid: every candidate part tested point-in-polygon.
     pub fn locate_exact(&self, p: LonLat) -> Chain {
-        locate_exact(&self.areas, &self.parts, Coord { x: p.lon(), y: p.lat() })
+        locate_exact(&self.areas, &self.parts, p.to_coord())
     }
 
     /// The cell grid's shape, for build logs and benchmarks.

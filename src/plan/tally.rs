@@ -139,7 +139,7 @@ impl Tally {
                 continue;
             }
             let l = index.stations.get(s).location;
-            let place = children.place(Coord { x: l.lon(), y: l.lat() });
+            let place = children.place(l.to_coord());
             if let Some(c) = place.child() {
                 t.counts[c].stations += 1;
             }

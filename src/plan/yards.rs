@@ -27,7 +27,7 @@ pub fn suggest(index: &Index, grid: u32, k: usize, tolerance_m2: f64) -> Result<
     let households = households_in(index, grid);
     let at = |h: u32| {
         let l = index.households.get(h).location;
-        Coord { x: l.lon(), y: l.lat() }
+        l.to_coord()
     };
     let points: Vec<Coord<f64>> = households.iter().map(|&h| at(h)).collect();
     let seeds: Vec<usize> = (0..households.len())

@@ -2,16 +2,11 @@
 //! walk to the nearest station that is never shorter than the straight line to the nearest one,
 //! and not implausibly longer.
 
-use geo::Coord;
-use gridmap::domain::{LonLat, StationKind};
+use gridmap::domain::StationKind;
 use gridmap::network::{Reach, Snap};
 use gridmap::state::AppState;
 
 use crate::{Dispatcher, get};
-
-fn coord(p: LonLat) -> Coord<f64> {
-    Coord { x: p.lon(), y: p.lat() }
-}
 
 pub async fn the_network_is_connected_and_walks_are_never_shorter_than_the_crow_flies(
     backend: &str,
@@ -29,7 +24,7 @@ pub async fn the_network_is_connected_and_walks_are_never_shorter_than_the_crow_
             .all()
             .iter()
             .filter(|s| s.kind == kind)
-            .map(|s| net.snap(coord(s.location)).unwrap())
+            .map(|s| net.snap(s.location.to_coord()).unwrap())
             .collect();
         assert!(!stations.is_empty());
         let reach = Reach::from_sources(net, &stations, f64::INFINITY);
@@ -38,7 +33,7 @@ pub async fn the_network_is_connected_and_walks_are_never_shorter_than_the_crow_
         let mut worst_next_door = 0.0f64;
         for h in index.households.all().iter() {
             let walked = reach
-                .to(net, &net.snap(coord(h.location)).unwrap())
+                .to(net, &net.snap(h.location.to_coord()).unwrap())
                 .unwrap_or_else(|| panic!("{backend}: {} cannot walk to a {kind}", h.code));
             let straight = index.stations.nearest(h.location, &kind, 1, None)[0].distance_m;
             // A millimetre for rounding: both are sums of geodesic pieces.

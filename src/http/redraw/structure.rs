@@ -218,7 +218,7 @@ pub async fn split_area(
                     .into_iter()
                     .map(|h| {
                         let l = idx.households.get(h).location;
-                        geo::Coord { x: l.lon(), y: l.lat() }
+                        l.to_coord()
                     })
                     .collect();
                 split::balanced(outline, &points, None, n, tolerance)
