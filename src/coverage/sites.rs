@@ -31,7 +31,7 @@ use std::collections::BinaryHeap;
 use std::collections::HashMap;
 
 use super::candidates::{Candidate, Source, gather};
-use super::{CoverageError, Distance, Report};
+use super::{CoverageError, Report};
 use crate::domain::LonLat;
 use crate::index::geodesic::ground_distance_m;
 use crate::index::{Index, PointGrid};
@@ -82,20 +82,18 @@ pub fn suggest(index: &Index, report: &Report, source: Source, k: usize) -> Resu
             max: MAX_RADIUS_M,
         });
     }
-    let left_out: Vec<u32> = report.uncovered().map(|j| report.households[j]).collect();
+    let left: Vec<usize> = report.uncovered().collect();
+    let left_out: Vec<u32> = left.iter().map(|&j| report.households[j]).collect();
     let uncovered: Vec<LonLat> = left_out.iter().map(|&h| index.households.get(h).location).collect();
     let candidates = gather(index, &report.question, source, &uncovered)?;
-    let walks = match report.distance() {
-        Distance::Straight => None,
-        Distance::Walking => {
-            let net = super::walking::network(index)?;
-            let doors = uncovered.iter().map(|p| net.snap(p.to_coord())).collect();
-            Some(Walks {
-                net,
-                doors,
-                measured: HashMap::new(),
-            })
-        }
+    let walks = match &report.walking {
+        None => None,
+        // Where the households left out join the network, as the report's walks found it.
+        Some(w) => Some(Walks {
+            net: super::walking::network(index)?,
+            doors: left.iter().map(|&j| w.doors[j]).collect(),
+            measured: HashMap::new(),
+        }),
     };
     let mut left = Uncovered {
         grid: PointGrid::new(uncovered.iter().enumerate().map(|(u, p)| (*p, u as u32))),
@@ -245,7 +243,7 @@ const WALK_SLACK_M: f64 = 1.0;
 mod tests {
     use super::*;
     use crate::coverage::testdata::{station, town, with_streets};
-    use crate::coverage::{Question, report};
+    use crate::coverage::{Distance, Question, report};
     use crate::index::Dataset;
 
     fn question(index: &Index, radius_m: f64) -> Question {

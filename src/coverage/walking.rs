@@ -50,6 +50,8 @@ pub struct Walking {
     pub reach: Reach,
     /// The radius, metres.
     pub radius_m: f64,
+    /// For each household of the report, where it joins the network (`None` for an empty one).
+    pub doors: Vec<Option<Snap>>,
     /// For each household of the report, the walk to its nearest station of the kind, metres;
     /// `None` beyond [`LONGEST_WALK_M`] or where the network does not lead to one.
     pub metres: Vec<Option<f64>>,
@@ -93,14 +95,12 @@ pub fn walk(index: &Index, report: &Report) -> Result<Walking, CoverageError> {
         .filter_map(|s| net.snap(s.location.to_coord()))
         .collect();
     let reach = Reach::from_sources(net, &sources, LONGEST_WALK_M);
-    let metres: Vec<Option<f64>> = report
+    let doors: Vec<Option<Snap>> = report
         .households
         .iter()
-        .map(|&h| {
-            let snap = net.snap(index.households.get(h).location.to_coord())?;
-            reach.to(net, &snap)
-        })
+        .map(|&h| net.snap(index.households.get(h).location.to_coord()))
         .collect();
+    let metres: Vec<Option<f64>> = doors.iter().map(|d| reach.to(net, d.as_ref()?)).collect();
     let row_of: HashMap<u32, usize> = report.by_area.iter().enumerate().map(|(r, (a, _))| (*a, r)).collect();
     let mut by_area = vec![0; report.by_area.len()];
     let mut covered = 0;
@@ -117,6 +117,7 @@ pub fn walk(index: &Index, report: &Report) -> Result<Walking, CoverageError> {
     Ok(Walking {
         reach,
         radius_m: radius,
+        doors,
         metres,
         covered,
         by_area,
