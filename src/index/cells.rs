@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use geo::{Coord, MultiPolygon};
+use geo::{Coord, MultiPolygon, Rect};
 use robust::{Coord as RCoord, orient2d};
 
 use super::chain::Chain;
@@ -375,26 +375,7 @@ fn bounds(points: impl Iterator<Item = Coord<f64>>) -> Option<(Coord<f64>, Coord
 /// Whether segment a–b meets the rectangle (Liang–Barsky clipping). Used with a grown rectangle,
 /// so a rounding error here can only add an edge to a cell, never drop one.
 fn segment_meets_rect(a: Coord<f64>, b: Coord<f64>, (lo, hi): (Coord<f64>, Coord<f64>)) -> bool {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for (p, q) in [(-dx, a.x - lo.x), (dx, hi.x - a.x), (-dy, a.y - lo.y), (dy, hi.y - a.y)] {
-        if p == 0.0 {
-            if q < 0.0 {
-                return false;
-            }
-        } else {
-            let r = q / p;
-            if p < 0.0 {
-                t0 = t0.max(r);
-            } else {
-                t1 = t1.min(r);
-            }
-            if t0 > t1 {
-                return false;
-            }
-        }
-    }
-    true
+    super::segment::clip_segment(a, b, Rect::new(lo, hi)).is_some()
 }
 
 #[inline]

@@ -19,6 +19,7 @@ mod parts;
 mod paths;
 pub mod pip;
 mod points;
+pub mod segment;
 mod stations;
 mod stats;
 
