@@ -67,10 +67,7 @@ pub async fn tile(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let layer = layer(&name)?;
-    let y = file
-        .strip_suffix(".mvt")
-        .ok_or_else(|| TileError::NotMvt(clip(&file)))?;
-    let coord = TileCoord::parse(&z, &x, y)?;
+    let coord = tile_coord(&z, &x, &file)?;
     let index = state.index();
     let households = layer == TileLayer::Households;
     let tag = if households {
@@ -109,17 +106,8 @@ pub async fn tile(
             bytes.map(|b| (b, codes))
         })
         .await??;
-    if households && !shown.is_empty() {
-        state.audit(
-            auth.entry(Action::ReadHouseholds, "households")
-                .codes(&shown)
-                .detail(format!("tile {coord}")),
-        )?;
-    }
-    Ok(private(
-        with_validators(([(CONTENT_TYPE, MVT)], bytes).into_response(), &tag),
-        households,
-    ))
+    let read: &[String] = if households { &shown } else { &[] };
+    answer(&state, &auth, bytes, read, &tag, format!("tile {coord}"), households)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -164,10 +152,7 @@ pub async fn coverage_tile(
     let kind = crate::coverage::station_kind(&index, &kind)?;
     let radius_m = tiles::coverage::parse_radius(&radius)?;
     let distance = super::coverage::distance(&index, params.distance.as_deref())?;
-    let y = file
-        .strip_suffix(".mvt")
-        .ok_or_else(|| TileError::NotMvt(clip(&file)))?;
-    let coord = TileCoord::parse(&z, &x, y)?;
+    let coord = tile_coord(&z, &x, &file)?;
     let grant = auth.caller.grant(&index);
     // The URL names kind, radius and distance; the view key tells callers who see households
     // differently apart.
@@ -195,17 +180,45 @@ pub async fn coverage_tile(
                 })
         })
         .await??;
+    answer(
+        &state,
+        &auth,
+        bytes,
+        &shown,
+        &tag,
+        format!("coverage tile {coord}"),
+        true,
+    )
+}
+
+/// The tile's answer with its validators, kept private when it may hold households; the
+/// households it shows (`shown`, codes) are a read in the audit log.
+fn answer(
+    state: &AppState,
+    auth: &Auth,
+    bytes: Vec<u8>,
+    shown: &[String],
+    tag: &str,
+    detail: String,
+    households: bool,
+) -> Result<Response, ApiError> {
     if !shown.is_empty() {
         state.audit(
             auth.entry(Action::ReadHouseholds, "households")
-                .codes(&shown)
-                .detail(format!("coverage tile {coord}")),
+                .codes(shown)
+                .detail(detail),
         )?;
     }
     Ok(private(
-        with_validators(([(CONTENT_TYPE, MVT)], bytes).into_response(), &tag),
-        true,
+        with_validators(([(CONTENT_TYPE, MVT)], bytes).into_response(), tag),
+        households,
     ))
+}
+
+/// The tile named by the path's `z`, `x` and `y.mvt`.
+fn tile_coord(z: &str, x: &str, file: &str) -> Result<TileCoord, ApiError> {
+    let y = file.strip_suffix(".mvt").ok_or_else(|| TileError::NotMvt(clip(file)))?;
+    Ok(TileCoord::parse(z, x, y)?)
 }
 
 /// Household tiles are for the caller alone: no shared cache may keep them, and a cache that
