@@ -192,26 +192,38 @@ async fn the_choropleth_shares_are_those_of_the_coverage_answer() {
             assert!(!areas.is_empty(), "{b}: z{z}");
             for f in areas {
                 assert_eq!(f.str("level"), Some(level), "{b}: z{z}");
-                let code = f.str("code").unwrap();
-                let row = answer["by_area"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|r| r["code"] == code)
-                    .unwrap_or_else(|| panic!("{b}: {code} not in {answer}"));
-                let int = |k: &str| match f.props.get(k) {
-                    Some(Mvt::SInt(i) | Mvt::Int(i)) => Some(*i as u64),
-                    _ => None,
-                };
-                assert_eq!(int("households"), row["households"].as_u64(), "{b}: {code}");
-                assert_eq!(int("covered"), row["covered"].as_u64(), "{b}: {code}");
-                match (f.props.get("share"), &row["share"]) {
-                    (Some(Mvt::Double(s)), Value::Number(n)) => assert_eq!(Some(*s), n.as_f64(), "{b}: {code}"),
-                    (None, Value::Null) => {}
-                    (got, want) => panic!("{b}: {code}: share {got:?} vs {want}"),
-                }
+                let row = area_row(b, &answer, f);
+                area_agrees(b, f, row, &row["covered"], &row["share"]);
             }
         }
+    }
+}
+
+/// The row of a coverage answer's `by_area` for the area feature `f`.
+pub fn area_row<'a>(b: &str, answer: &'a Value, f: &Feature) -> &'a Value {
+    let code = f.str("code").unwrap();
+    answer["by_area"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == code)
+        .unwrap_or_else(|| panic!("{b}: {code} not in {answer}"))
+}
+
+/// The area feature `f` carries the row's households and the `covered` and `share` given (the
+/// straight-line or the walking ones).
+pub fn area_agrees(b: &str, f: &Feature, row: &Value, covered: &Value, share: &Value) {
+    let code = f.str("code").unwrap();
+    let int = |k: &str| match f.props.get(k) {
+        Some(Mvt::SInt(i) | Mvt::Int(i)) => Some(*i as u64),
+        _ => None,
+    };
+    assert_eq!(int("households"), row["households"].as_u64(), "{b}: {code}");
+    assert_eq!(int("covered"), covered.as_u64(), "{b}: {code}");
+    match (f.props.get("share"), share) {
+        (Some(Mvt::Double(s)), Value::Number(n)) => assert_eq!(Some(*s), n.as_f64(), "{b}: {code}"),
+        (None, Value::Null) => {}
+        (got, want) => panic!("{b}: {code}: share {got:?} vs {want}"),
     }
 }
 

@@ -19,9 +19,8 @@ use geo::{Distance, Geodesic, Geometry, LineString, Point};
 use gridmap::domain::Layer;
 use gridmap::tiles::EXTENT;
 use mvt_reader::feature::Value as Mvt;
-use serde_json::Value;
 
-use super::tiles::{Feature, layers, path, tile_at, to_lonlat};
+use super::tiles::{Feature, area_agrees, area_row, layers, path, tile_at, to_lonlat};
 use crate::{TestApp, apps, error_of, fixture};
 
 async fn with_paths() -> Vec<TestApp> {
@@ -188,26 +187,8 @@ async fn area_shares_on_foot_are_those_of_the_coverage_answer() {
                 let areas = &tile["coverage_areas"];
                 assert!(!areas.is_empty(), "{b}: z{z}");
                 for f in areas {
-                    let code = f.str("code").unwrap();
-                    let row = answer["by_area"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .find(|r| r["code"] == code)
-                        .unwrap_or_else(|| panic!("{b}: {code} not in {answer}"));
-                    let int = |k: &str| match f.props.get(k) {
-                        Some(Mvt::SInt(i) | Mvt::Int(i)) => Some(*i as u64),
-                        _ => None,
-                    };
-                    assert_eq!(int("households"), row["households"].as_u64(), "{b}: {code}");
-                    assert_eq!(int("covered"), row["walking"]["covered"].as_u64(), "{b}: {code}");
-                    match (f.props.get("share"), &row["walking"]["share"]) {
-                        (Some(Mvt::Double(s)), Value::Number(n)) => {
-                            assert_eq!(Some(*s), n.as_f64(), "{b}: {code} at {radius} m")
-                        }
-                        (None, Value::Null) => {}
-                        (got, want) => panic!("{b}: {code}: share {got:?} vs {want}"),
-                    }
+                    let row = area_row(b, &answer, f);
+                    area_agrees(b, f, row, &row["walking"]["covered"], &row["walking"]["share"]);
                 }
             }
         }
