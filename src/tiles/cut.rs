@@ -12,8 +12,9 @@ use super::layers::{
     AREA_LABELS, MINOR_PATHS_FROM, TileLayer, area_attributes, building_attributes, household_attributes,
     is_minor_path, level_minzoom, path_attributes, station_attributes,
 };
+use super::part::Part;
 use super::simplify::{TOLERANCE, orient, simplify_line, simplify_ring, thin_into};
-use super::source::{BuildingShape, Part, TileSource};
+use super::source::{BuildingShape, TileSource};
 use crate::access::Sight;
 use crate::domain::Level;
 use crate::index::Index;

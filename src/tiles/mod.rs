@@ -17,6 +17,7 @@ mod cut;
 mod encode;
 mod error;
 mod layers;
+mod part;
 mod simplify;
 mod source;
 mod style;
