@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { logIn, out, send, settle, startStack, tokenOf } from './harness.mjs';
+import { logIn, out, pixelAt, send, settle, startStack, tokenOf } from './harness.mjs';
 
 let stack, page, base, token;
 /** Every URL the main tab asked for, in order. */
@@ -77,18 +77,7 @@ async function colourAt(tab, at, name) {
   await settle(tab);
   const [x, y] = await tab.evaluate((c) => { const p = window.gridmap.project(c); return [p.x, p.y]; }, at);
   const png = await tab.locator('#map').screenshot({ path: join(out, name) });
-  return tab.evaluate(async ([b64, px, py]) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const s = img.width / document.getElementById('map').clientWidth;
-    const d = g.getImageData(Math.round(px * s), Math.round(py * s), 1, 1).data;
-    return [d[0], d[1], d[2]];
-  }, [png.toString('base64'), x, y]);
+  return pixelAt(tab, png, x, y, '#map');
 }
 
 /** Ground metres between nearby points (local tangent plane on the WGS 84 ellipsoid). */

@@ -114,6 +114,23 @@ export async function settle(tab) {
   await sleep(400);
 }
 
+/** The colour [r, g, b] of a screenshot `png` of the element `selector` at its CSS pixel (x, y),
+ * read in the page itself (the screenshot may be at the device's pixel ratio). */
+export async function pixelAt(tab, png, x, y, selector) {
+  return tab.evaluate(async ([b64, px, py, sel]) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const s = img.width / document.querySelector(sel).clientWidth;
+    const d = g.getImageData(Math.round(px * s), Math.round(py * s), 1, 1).data;
+    return [d[0], d[1], d[2]];
+  }, [png.toString('base64'), x, y, selector]);
+}
+
 /** Pixel spread of a PNG screenshot, measured in the page itself (no image library needed). */
 export async function variance(tab, png) {
   return tab.evaluate(async (b64) => {
