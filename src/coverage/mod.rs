@@ -30,4 +30,4 @@ pub use sites::{Site, Suggestions, suggest};
 pub use walking::{Distance, Walking, walk};
 
 #[cfg(test)]
-mod testdata;
+pub(crate) mod testdata;

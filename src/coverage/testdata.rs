@@ -1,4 +1,4 @@
-//! Small data sets for the unit tests of this module.
+//! Small data sets for the unit tests of coverage (and of the index's coverage flags).
 
 use std::sync::Arc;
 

@@ -49,55 +49,20 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::domain::{Code, Household, LonLat, Station};
+    use crate::coverage::testdata::{household, ll, rng, station};
+    use crate::domain::{Household, Station};
     use crate::index::geodesic::ground_distance_m;
     use crate::index::{Dataset, Index};
 
-    fn household(i: usize, lon: f64, lat: f64) -> Household {
-        Household {
-            code: Code::parse(&format!("H{i}")).unwrap(),
-            head_name: None,
-            phone: None,
-            members: None,
-            address: None,
-            building_code: None,
-            party_member: false,
-            center_household: false,
-            center_code: None,
-            properties: Default::default(),
-            location: LonLat::new(lon, lat).unwrap(),
-        }
-    }
-
-    fn station(i: usize, kind: &str, lon: f64, lat: f64) -> Station {
-        Station {
-            code: Code::parse(&format!("S{i}")).unwrap(),
-            kind: StationKind::parse(kind).unwrap(),
-            name: None,
-            tier: None,
-            phone: None,
-            open_hours: None,
-            services: vec![],
-            properties: Default::default(),
-            location: LonLat::new(lon, lat).unwrap(),
-        }
-    }
-
     #[test]
     fn matches_brute_force_geodesic_counts() {
-        let mut state = 99u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = rng(99);
         let households: Vec<Household> = (0..3000)
-            .map(|i| household(i, 112.0 + next() * 0.05, 32.0 + next() * 0.05))
+            .map(|i| household(i, ll(112.0 + next() * 0.05, 32.0 + next() * 0.05)))
             .collect();
         let kinds = ["red_station", "police_room"];
         let stations: Vec<Station> = (0..60)
-            .map(|i| station(i, kinds[i % 2], 112.0 + next() * 0.05, 32.0 + next() * 0.05))
+            .map(|i| station(i, kinds[i % 2], ll(112.0 + next() * 0.05, 32.0 + next() * 0.05)))
             .collect();
         let index = Index::build(Dataset {
             households: Arc::new(households.clone()),
@@ -126,12 +91,12 @@ mod tests {
     fn the_radius_is_inclusive_in_ground_metres() {
         // 0.001° east at 32°N is ~94.5 m on the ground (not 111 m, as a degree of latitude would be).
         let index = Index::build(Dataset {
-            households: Arc::new(vec![household(0, 112.001, 32.0)]),
-            stations: Arc::new(vec![station(0, "red_station", 112.0, 32.0)]),
+            households: Arc::new(vec![household(0, ll(112.001, 32.0))]),
+            stations: Arc::new(vec![station(0, "red_station", ll(112.0, 32.0))]),
             ..Default::default()
         });
         let red = StationKind::parse("red_station").unwrap();
-        let d = ground_distance_m(LonLat::new(112.0, 32.0).unwrap(), LonLat::new(112.001, 32.0).unwrap());
+        let d = ground_distance_m(ll(112.0, 32.0), ll(112.001, 32.0));
         assert_eq!(index.coverage(&red, d).covered, 1);
         assert_eq!(index.coverage(&red, d - 0.01).covered, 0);
         assert_eq!(index.coverage(&red, 100.0).covered, 1);
