@@ -31,6 +31,9 @@ pub mod state;
 pub mod store;
 pub mod tiles;
 
+#[cfg(test)]
+mod testdata;
+
 /// The memory allocator gridmap's programs install (`#[global_allocator]` in `main` and in the
 /// benchmarks, so what is measured is what runs). Cutting a tile allocates and frees a few hundred
 /// rings; with glibc's allocator, sitting above a heap of a gigabyte or more of index, every free

@@ -218,7 +218,7 @@ impl Lattice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coverage::testdata::{ll, rng};
+    use crate::testdata::{ll, rng};
 
     #[test]
     fn the_lattice_holds_every_point_within_reach_of_a_household() {

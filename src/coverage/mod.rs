@@ -28,6 +28,3 @@ pub use question::{Question, Radius, station_kind};
 pub use report::{Report, Tally, measure, report};
 pub use sites::{Site, Suggestions, suggest};
 pub use walking::{Distance, Walking, walk};
-
-#[cfg(test)]
-pub(crate) mod testdata;

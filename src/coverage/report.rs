@@ -182,9 +182,9 @@ pub fn report(index: &Index, question: Question) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coverage::testdata::{household, index, ll, station, town};
     use crate::domain::StationKind;
     use crate::index::geodesic::ground_distance_m;
+    use crate::testdata::{household, index, ll, station, town};
 
     fn question(index: &Index, kind: &str, radius_m: f64) -> Question {
         Question::parse(index, kind, radius_m, None, None).unwrap()

@@ -49,10 +49,10 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::coverage::testdata::{household, ll, rng, station};
     use crate::domain::{Household, Station};
     use crate::index::geodesic::ground_distance_m;
     use crate::index::{Dataset, Index};
+    use crate::testdata::{household, ll, rng, station};
 
     #[test]
     fn matches_brute_force_geodesic_counts() {

@@ -2,9 +2,9 @@
 //! at the sites raising coverage by the gains.
 
 use super::*;
-use crate::coverage::testdata::{station, town, with_streets};
 use crate::coverage::{Distance, Question, report};
 use crate::index::Dataset;
+use crate::testdata::{station, town, with_streets};
 
 fn question(index: &Index, radius_m: f64) -> Question {
     Question::parse(index, "red_station", radius_m, None, None).unwrap()

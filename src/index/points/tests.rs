@@ -2,25 +2,12 @@
 
 use super::*;
 use crate::index::geodesic::ground_distance_m;
+use crate::testdata::{ll, rng};
 
 #[test]
 fn floor_rounds_down() {
     for v in [-2.5, -2.0, -0.5, -0.0, 0.0, 0.5, 1.0, 1.999, 1e9 + 0.5, -1e9 - 0.5] {
         assert_eq!(floor(v), v.floor() as isize, "{v}");
-    }
-}
-
-fn ll(lon: f64, lat: f64) -> LonLat {
-    LonLat::new(lon, lat).unwrap()
-}
-
-fn rng(seed: u64) -> impl FnMut() -> f64 {
-    let mut state = seed;
-    move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 

@@ -1,4 +1,5 @@
-//! Small data sets for the unit tests of coverage (and of the index's coverage flags).
+//! Small data sets for unit tests: households, stations and buildings at given places, a seeded
+//! random stream, a town of clustered households and a street grid over it.
 
 use std::sync::Arc;
 
